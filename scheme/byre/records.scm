@@ -28,6 +28,10 @@
             this-record
             match-record
             record-field-accessor
+
+            ;; Internal, but exported: the code `define-record-type*'
+            ;; generates calls them, and guild would warn that they are
+            ;; unused otherwise.
             %register-record-accessors!
             %expand-record-construction))
 
