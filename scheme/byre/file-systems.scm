@@ -230,14 +230,17 @@ accepted and those two are ignored.  Raise an error for any other shape."
   (match spec
     ((device mount-point type flags options mount-may-fail? check?
              _ ...)
-     (file-system
-       (device device)
-       (mount-point mount-point)
-       (type type)
-       (flags flags)
-       (options options)
-       (mount-may-fail? mount-may-fail?)
-       (check? check?)))
+     ;; Not `file-system', whose checks would report this line as the
+     ;; location: a spec has none.
+     (validate-file-system
+      (make-file-system device mount-point type flags options
+                        #t                ;mount?
+                        mount-may-fail?
+                        #f                ;needed-for-boot?
+                        check?
+                        #f                ;create-mount-point?
+                        '()               ;dependencies
+                        #f)))             ;location
     (_
      (raise (make-user-error "invalid file system spec: ~s" (list spec)
                              #:hint "a spec is a list (DEVICE MOUNT-POINT \
