@@ -2,7 +2,7 @@
 ;;;
 ;;; (byre records): records whose instances read as configuration.
 ;;;
-;;; `define-record-type*' defines an ordinary SRFI-9 record type plus a
+;;; `define-record-type*' defines an ordinary Guile record type plus a
 ;;; "syntactic constructor" that takes its fields by name, in any order:
 ;;;
 ;;;   (define-record-type* <mount> mount make-mount mount? this-mount
@@ -137,7 +137,7 @@ and return a <field-spec>.  Raise a syntax violation on a malformed SPEC."
 
 (define (field-spec->accessor-definition spec)
   "Return the definition of SPEC's public accessor when it differs from the
-raw SRFI-9 accessor, or #f."
+accessor of the stored value, or #f."
   (with-syntax ((accessor (field-spec-accessor spec))
                 (raw (field-spec-raw-accessor spec)))
     (match (field-spec-kind spec)
