@@ -9,11 +9,13 @@ libbyrecore_la_SOURCES +=			\
   src/store/base32.cc src/store/base32.hh	\
   src/store/nar.cc src/store/nar.hh		\
   src/store/store-path.cc src/store/store-path.hh	\
-  src/store/scanner.cc src/store/scanner.hh
+  src/store/scanner.cc src/store/scanner.hh	\
+  src/store/graph.cc src/store/graph.hh
 
 tests_cpp_unit_SOURCES +=			\
   tests/cpp/store-paths.cc			\
-  tests/cpp/store-scanner.cc
+  tests/cpp/store-scanner.cc			\
+  tests/cpp/store-graph.cc
 
 ## Benchmarks, built on demand (`make bench/store-scan`), never by `make`;
 ## bench/store/run builds and runs them all.  Automake refuses `+=` on
