@@ -1,0 +1,525 @@
+;;; byre --- Guix-style Scheme on any Linux host
+;;;
+;;; (byre ui): the `byre' command line.
+
+(define-module (byre ui)
+  #:use-module (byre config)
+  #:use-module (srfi srfi-1)
+  #:use-module (srfi srfi-11)
+  #:use-module (srfi srfi-26)
+  #:use-module (srfi srfi-37)
+  #:use-module (ice-9 match)
+  #:autoload   (ice-9 format) (format)
+  #:autoload   (ice-9 rdelim) (read-delimited)
+  #:export (main
+            leave
+            usage-error
+            warning
+            show-version
+            show-bug-report-information
+            call-with-error-handling
+            split-options
+            parse-command-options
+            %usage-error-status))
+
+;;; Commentary:
+;;;
+;;; The `byre' script calls `main' with the command line.  This module must
+;;; load fast, since `byre --version' is expected to start in about the time
+;;; of a bare `guile -c ""': it imports only small modules, and what a
+;;; command needs (the REPL, the container machinery, the diagnostics) is
+;;; resolved when that command runs.
+;;;
+;;; Exit statuses follow the GNU habit of programs whose status 1 already
+;;; means something: 0 for success, 1 for a failure (no such process, an
+;;; error raised by a FILE run with `byre repl'), 2 for a command line that
+;;; cannot be understood (unknown command or option, missing or malformed
+;;; argument).  `byre container exec' exits with the status of the command
+;;; it ran, or 128 plus the number of the signal that killed it, as shells
+;;; report it.
+;;;
+;;; Code:
+
+(define %program-name "byre")
+
+(define %usage-error-status
+  ;; The exit status for a command line that cannot be understood.
+  2)
+
+
+;;;
+;;; Reporting.
+;;;
+
+(define (leave format-string . arguments)
+  "Print \"byre: error: \" followed by FORMAT-STRING, an (ice-9 format)
+string, applied to ARGUMENTS on the current error port, and exit with status
+1.  FORMAT-STRING should end with \"~%\"."
+  (apply format (current-error-port)
+         (string-append %program-name ": error: " format-string)
+         arguments)
+  (exit 1))
+
+(define* (usage-error message #:key (command #f) (hint #f))
+  "Print MESSAGE, a string, as an error about the command line, then HINT, a
+string, when it is true, then the usual pointer to the help of COMMAND, a
+string such as \"container exec\" (or of byre itself when COMMAND is #f), and
+exit with status 2."
+  (let ((port (current-error-port)))
+    (format port "~a: error: ~a~%" %program-name message)
+    (when hint
+      (format port "hint: ~a~%" hint))
+    (format port "Try '~a~@[ ~a~] --help' for more information.~%"
+            %program-name command)
+    (exit %usage-error-status)))
+
+(define (warning format-string . arguments)
+  "Print \"byre: warning: \" followed by FORMAT-STRING applied to ARGUMENTS
+on the current error port."
+  (apply format (current-error-port)
+         (string-append %program-name ": warning: " format-string)
+         arguments))
+
+(define* (show-version #:optional (command #f))
+  "Print the version of byre, and of COMMAND, a string, when it is true,
+followed by a short copyright and licence notice, on the current output
+port."
+  (format #t "~a~@[ ~a~] (~a) ~a~%"
+          %program-name command %byre-package-name %byre-version)
+  (display "Copyright (C) 2025 the byre authors.
+This is free software: you may copy, change and redistribute it under the
+terms of its licence.  There is NO WARRANTY, to the extent permitted by law.
+"))
+
+(define (show-bug-report-information)
+  "Print where to report bugs on the current output port."
+  (format #t "~%Report bugs to: ~a.~%" %byre-bug-report-address))
+
+(define (system-error-message args)
+  "Return the message of a `system-error' exception whose arguments are
+ARGS, as one line."
+  (match args
+    ((subr (? string? message) (? list? message-args) . _)
+     (apply simple-format #f message message-args))
+    (_ (format #f "~s" args))))
+
+(define (report-exception key args)
+  "Report on the current error port the exception KEY with ARGS as one line
+when that is enough to act on, without a backtrace."
+  (define port (current-error-port))
+
+  (match (cons key args)
+    (('system-error . args)
+     ;; The core's messages already name the operation and the file, as
+     ;; in `mount "/x" on "/y": No such file or directory'.
+     (format port "~a: error: ~a~%" %program-name
+             (system-error-message args)))
+    (('%exception condition)
+     ;; A raised object, such as the SRFI-35 conditions of (byre
+     ;; diagnostics), which `report-condition' prints as "FILE:L:C: error:
+     ;; MESSAGE" plus a hint.  Resolved here: it is not needed to start.
+     (let* ((diagnostics (resolve-interface '(byre diagnostics)))
+            (report (module-ref diagnostics 'report-condition))
+            (located? (module-ref diagnostics 'error-location?)))
+       (unless (located? condition)
+         (format port "~a: " %program-name))
+       (report condition port)))
+    ((key . args)
+     ;; `print-exception' prints Guile's own errors the way Guile does,
+     ;; e.g. "In procedure car: Wrong type argument …".
+     (format port "~a: error: " %program-name)
+     (print-exception port #f key args))))
+
+(define (call-with-error-handling thunk)
+  "Call THUNK and return its value.  When it raises an exception, report it
+on the current error port, on one line for a `system-error' or an error
+condition, as Guile prints its errors otherwise, never as a backtrace, and
+exit with status 1.  `exit' and `quit' go through untouched."
+  (catch #t
+    thunk
+    (lambda (key . args)
+      (when (eq? key 'quit)
+        (apply throw key args))
+      ;; Let what THUNK printed come before the error.
+      (force-output (current-output-port))
+      (report-exception key args)
+      (exit 1))))
+
+
+;;;
+;;; Options.
+;;;
+
+(define (split-options args options)
+  "Split ARGS, a list of strings, into two lists: the leading options, as
+described by OPTIONS (a list of SRFI-37 options), and the operands that
+follow them.  The first argument that is not an option ends the options, so
+that the options of a program run by byre are left to it; \"--\" also ends
+them and is dropped."
+  (define (takes-separate-argument? arg)
+    ;; "-L DIR" and "--load-path DIR": the argument is the next word.
+    (any (lambda (option)
+           (and (option-required-arg? option)
+                (any (lambda (name)
+                       (if (char? name)
+                           (string=? arg (string #\- name))
+                           (string=? arg (string-append "--" name))))
+                     (option-names option))))
+         options))
+
+  (let loop ((args args) (leading '()))
+    (match args
+      (()
+       (values (reverse leading) '()))
+      (("--" . rest)
+       (values (reverse leading) rest))
+      (((? (lambda (arg)
+             (and (string-prefix? "-" arg)
+                  (not (string=? arg "-"))))
+           arg)
+        . rest)
+       (if (and (takes-separate-argument? arg) (pair? rest))
+           (loop (cdr rest) (cons* (car rest) arg leading))
+           (loop rest (cons arg leading))))
+      (operands
+       (values (reverse leading) operands)))))
+
+(define* (parse-command-options args options defaults #:key command)
+  "Parse the leading options of ARGS, a list of strings, as described by
+OPTIONS, a list of SRFI-37 options whose processors take the option, its
+name, its argument and an alist and return an updated alist.  Start from
+DEFAULTS, an alist.  Return two values: the alist, and the operands that
+follow the options.  An unknown option or one without its argument is a
+usage error pointing to the help of COMMAND, a string."
+  (define (unrecognized option name argument result)
+    (usage-error (format #f "unrecognized option '~a'"
+                         (if (char? name) (string #\- name)
+                             (string-append "--" name)))
+                 #:command command))
+
+  (define (malformed-option key subr message arguments . _)
+    ;; SRFI-37 raises `misc-error' for "-L" without its argument and for
+    ;; "--help=x"; say it as a usage error.
+    (usage-error (match arguments
+                   ((name)
+                    (format #f "option '~a~a' ~a"
+                            (if (string-contains message "`--") "--" "-")
+                            name
+                            (if (string-prefix? "Missing" message)
+                                "requires an argument"
+                                "takes no argument")))
+                   (_ (apply simple-format #f message arguments)))
+                 #:command command))
+
+  (let-values (((leading operands) (split-options args options)))
+    (values (catch 'misc-error
+              (lambda ()
+                (args-fold leading options unrecognized
+                           (lambda (operand result)
+                             ;; `split-options' leaves no operand here.
+                             result)
+                           defaults))
+              malformed-option)
+            operands)))
+
+(define (help-option show-help)
+  "Return a --help/-h option that calls SHOW-HELP and exits."
+  (option '(#\h "help") #f #f
+          (lambda _ (show-help) (exit 0))))
+
+(define* (version-option #:optional command)
+  "Return a --version/-V option that prints the version of COMMAND and
+exits."
+  (option '(#\V "version") #f #f
+          (lambda _ (show-version command) (exit 0))))
+
+
+;;;
+;;; byre repl.
+;;;
+
+(define (show-repl-help)
+  (display "Usage: byre repl [OPTION...] [FILE [ARGS...]]
+Start a Guile REPL in which byre's modules and the (gnu ...) and (guix ...)
+facades can be loaded, or run FILE with ARGS as its command line.
+
+When standard input is not a terminal and no FILE is given, evaluate the
+expressions read from standard input, in order, as a script would.
+
+  -L, --load-path=DIR    prepend DIR to the module search path
+  -q                     do not load ~/.guile in the interactive REPL
+  -i, --interactive      start the REPL even if standard input is not a
+                         terminal
+  -h, --help             display this help and exit
+  -V, --version          display version information and exit
+")
+  (show-bug-report-information))
+
+(define %repl-options
+  (list (option '(#\L "load-path") #t #f
+                (lambda (opt name arg result)
+                  (alist-cons 'load-path arg result)))
+        (option '(#\q) #f #f
+                (lambda (opt name arg result)
+                  (alist-cons 'load-init-file? #f result)))
+        (option '(#\i "interactive") #f #f
+                (lambda (opt name arg result)
+                  (alist-cons 'interactive? #t result)))
+        (help-option show-repl-help)
+        (version-option "repl")))
+
+(define (user-module)
+  "Return the module in which user code runs, as with `guile'."
+  (resolve-module '(guile-user)))
+
+(define (run-file file args)
+  "Load FILE in the user module, with (command-line) returning FILE
+followed by ARGS, then exit with status 0; FILE may exit with its own."
+  (unless (file-exists? file)
+    (leave "~a: No such file or directory~%" file))
+  (set-program-arguments (cons file args))
+  (call-with-error-handling
+   (lambda ()
+     (save-module-excursion
+      (lambda ()
+        (set-current-module (user-module))
+        ;; A relative FILE is relative to the working directory, not to the
+        ;; load path.
+        (load-in-vicinity (getcwd) file)))))
+  (exit 0))
+
+(define (evaluate-port port)
+  "Read and evaluate the expressions of PORT in order in the user module,
+printing nothing but what they print; exit with status 0 at the end of
+PORT, or report the first error and exit with status 1."
+  (call-with-error-handling
+   (lambda ()
+     (save-module-excursion
+      (lambda ()
+        (set-current-module (user-module))
+        (let loop ()
+          (let ((expression (read port)))
+            (unless (eof-object? expression)
+              (eval expression (current-module))
+              (loop))))))))
+  (exit 0))
+
+(define (start-interactive-repl load-init-file?)
+  "Start the Guile REPL in the user module, loading ~/.guile first when
+LOAD-INIT-FILE? is true, as `guile' does; exit when it ends."
+  (when load-init-file?
+    (let ((init (string-append (or (getenv "HOME") "/") "/.guile")))
+      (when (file-exists? init)
+        (save-module-excursion
+         (lambda ()
+           (set-current-module (user-module))
+           (load-in-vicinity (getcwd) init))))))
+  ;; `top-repl' uses the modules `guile' users expect and handles SIGINT.
+  ((module-ref (resolve-interface '(ice-9 top-repl)) 'top-repl))
+  (exit 0))
+
+(define (byre-repl args)
+  "Implement `byre repl' with ARGS, the arguments after \"repl\"."
+  (let-values (((opts operands)
+                (parse-command-options args %repl-options
+                                       '((load-init-file? . #t))
+                                       #:command "repl")))
+    ;; Options come in reverse order; the first -L given ends up first.
+    (for-each (lambda (directory)
+                (set! %load-path (cons directory %load-path))
+                (set! %load-compiled-path (cons directory %load-compiled-path)))
+              (filter-map (match-lambda
+                            (('load-path . directory) directory)
+                            (_ #f))
+                          opts))
+    (match operands
+      ((file args ...)
+       (run-file file args))
+      (()
+       (if (or (assq-ref opts 'interactive?)
+               (isatty? (current-input-port)))
+           (start-interactive-repl (assq-ref opts 'load-init-file?))
+           (evaluate-port (current-input-port)))))))
+
+
+;;;
+;;; byre container.
+;;;
+
+(define (show-container-help)
+  (display "Usage: byre container ACTION ARGS...
+Act on running containers.
+
+Actions:
+  exec PID COMMAND [ARGS...]
+                         run COMMAND inside the container of process PID
+
+  -h, --help             display this help and exit
+  -V, --version          display version information and exit
+")
+  (show-bug-report-information))
+
+(define (show-container-exec-help)
+  (display "Usage: byre container exec [OPTION...] PID COMMAND [ARGS...]
+Run COMMAND with ARGS inside the namespaces of process PID, with the
+environment of PID and the TERM of the caller, and exit with its status.
+
+COMMAND is looked up in the container's PATH when it contains no slash.
+
+  -h, --help             display this help and exit
+  -V, --version          display version information and exit
+")
+  (show-bug-report-information))
+
+(define (process-environment pid)
+  "Return the environment of process PID as a list of \"NAME=VALUE\"
+strings, or '() when it cannot be read."
+  (catch 'system-error
+    (lambda ()
+      (call-with-input-file (format #f "/proc/~a/environ" pid)
+        (lambda (port)
+          (let loop ((result '()))
+            (let ((entry (read-delimited "\0" port)))
+              (if (eof-object? entry)
+                  (reverse result)
+                  (loop (if (string-null? entry)
+                            result
+                            (cons entry result)))))))))
+    (const '())))
+
+(define (exec-environment pid)
+  "Return the environment of a command run in the container of PID: that of
+PID, whose PATH finds the container's programs, with the caller's TERM so
+that interactive programs draw on the caller's terminal correctly."
+  (let ((term (getenv "TERM"))
+        (inherited (remove (cut string-prefix? "TERM=" <>)
+                           (process-environment pid))))
+    (if term
+        (cons (string-append "TERM=" term) inherited)
+        inherited)))
+
+(define (status->exit-code status)
+  "Return the exit code that tells what waitpid STATUS says, as shells do:
+the exit status, or 128 plus the signal that killed the process."
+  (cond ((status:exit-val status) => identity)
+        ((status:term-sig status) => (cut + 128 <>))
+        (else 1)))
+
+(define (byre-container-exec args)
+  "Implement `byre container exec' with ARGS, the arguments after
+\"exec\"."
+  (define command "container exec")
+
+  (let-values (((opts operands)
+                (parse-command-options args
+                                       (list (help-option
+                                              show-container-exec-help)
+                                             (version-option "container"))
+                                       '()
+                                       #:command command)))
+    (define (check-pid pid-string)
+      ;; Return the process ID that PID-STRING names, or leave.
+      (let ((pid (string->number pid-string 10)))
+        (unless (and (exact-integer? pid) (positive? pid))
+          (usage-error (format #f "invalid process ID '~a'" pid-string)
+                       #:command command
+                       #:hint "a process ID is a positive decimal number"))
+        (unless (file-exists? (format #f "/proc/~a" pid))
+          (leave "no such process ~a~%" pid))
+        pid))
+
+    (match operands
+      (()
+       (usage-error "no process ID specified" #:command command
+                    #:hint "give the PID of a process in the container, \
+for example: byre container exec 1234 /bin/sh"))
+      ((pid-string)
+       (check-pid pid-string)
+       (usage-error "no command specified" #:command command
+                    #:hint (format #f "give the program to run after the \
+process ID, for example: byre container exec ~a /bin/sh" pid-string)))
+      ((pid-string program args ...)
+       (let* ((pid (check-pid pid-string))
+              (status
+               (call-with-error-handling
+                (lambda ()
+                  ;; Resolved here, not imported: the container machinery
+                  ;; loads the C++ extension, which --help need not pay for.
+                  (let ((container-exec
+                         (module-ref (resolve-interface '(byre container))
+                                     'container-exec)))
+                    (container-exec pid (cons program args)
+                                    #:environment
+                                    (exec-environment pid)))))))
+         (exit (status->exit-code status)))))))
+
+(define (byre-container args)
+  "Implement `byre container' with ARGS, the arguments after
+\"container\"."
+  (match args
+    (("exec" . rest)
+     (byre-container-exec rest))
+    (((or "-h" "--help") . _)
+     (show-container-help))
+    (((or "-V" "--version") . _)
+     (show-version "container"))
+    (()
+     (usage-error "no action specified" #:command "container"
+                  #:hint "the only action for now is 'exec'"))
+    ((action . _)
+     (usage-error (format #f "unknown action '~a'" action)
+                  #:command "container"))))
+
+
+;;;
+;;; byre.
+;;;
+
+(define %commands
+  ;; Command name, procedure, one-line synopsis.
+  `(("repl" ,byre-repl "start a Guile REPL or run a Scheme file")
+    ("container" ,byre-container "act on running containers")))
+
+(define (show-help)
+  (display "Usage: byre [OPTION] COMMAND ARGS...
+Run Guix-style Scheme and Linux containers on any Linux host.
+
+Commands:
+")
+  (for-each (match-lambda
+              ((name _ synopsis)
+               (format #t "  ~15a~a~%" name synopsis)))
+            %commands)
+  (display "
+  -h, --help             display this help and exit
+  -V, --version          display version information and exit
+
+Run 'byre COMMAND --help' for the options of COMMAND.
+Exit status: 0 on success, 1 on failure, 2 for a command-line error;
+'byre container exec' exits with the status of the command it ran.
+")
+  (show-bug-report-information))
+
+(define (main args)
+  "Run the `byre' command whose command line is ARGS, a list of strings
+whose first element is the program name, and exit."
+  (match args
+    ((_ (or "-h" "--help") . _)
+     (show-help)
+     (exit 0))
+    ((_ (or "-V" "--version") . _)
+     (show-version)
+     (exit 0))
+    ((_)
+     (usage-error "missing command name"))
+    ((_ (? (cut string-prefix? "-" <>) option) . _)
+     (usage-error (format #f "unrecognized option '~a'" option)))
+    ((_ command . rest)
+     (match (assoc command %commands)
+       ((_ procedure _)
+        (procedure rest)
+        (exit 0))
+       (#f
+        (usage-error (format #f "unknown command '~a'" command)))))))
+
+;;; ui.scm ends here
