@@ -10,12 +10,14 @@ libbyrecore_la_SOURCES +=			\
   src/store/nar.cc src/store/nar.hh		\
   src/store/store-path.cc src/store/store-path.hh	\
   src/store/scanner.cc src/store/scanner.hh	\
-  src/store/graph.cc src/store/graph.hh
+  src/store/graph.cc src/store/graph.hh		\
+  src/store/database.cc src/store/database.hh
 
 tests_cpp_unit_SOURCES +=			\
   tests/cpp/store-paths.cc			\
   tests/cpp/store-scanner.cc			\
-  tests/cpp/store-graph.cc
+  tests/cpp/store-graph.cc			\
+  tests/cpp/store-database.cc
 
 ## Benchmarks, built on demand (`make bench/store-scan`), never by `make`;
 ## bench/store/run builds and runs them all.  Automake refuses `+=` on
