@@ -1,0 +1,78 @@
+## Scheme modules: (byre …) under scheme/, the (gnu …) and (guix …) façades
+## under modules/.  Compiled with guild against the build tree.
+
+BYRE_MODULES =					\
+  scheme/byre/records.scm			\
+  scheme/byre/diagnostics.scm			\
+  scheme/byre/store-directory.scm		\
+  scheme/byre/file-systems.scm			\
+  scheme/byre/core.scm				\
+  scheme/byre/container.scm			\
+  scheme/byre/ui.scm
+
+BYRE_BUILT_MODULES = scheme/byre/config.scm
+
+FACADE_MODULES =				\
+  modules/gnu/build/linux-container.scm	\
+  modules/gnu/system/file-systems.scm
+
+byremoduledir = $(guilemoduledir)/byre
+byreobjectdir = $(guileobjectdir)/byre
+dist_byremodule_DATA = $(BYRE_MODULES:scheme/byre/%=scheme/byre/%)
+nodist_byremodule_DATA = $(BYRE_BUILT_MODULES)
+byreobject_DATA = $(BYRE_MODULES:%.scm=%.go) $(BYRE_BUILT_MODULES:%.scm=%.go)
+
+# Façades live under byre's own data directory so they never shadow a real
+# Guix on the default load path.
+facadegnubuilddir = $(facademoduledir)/gnu/build
+facadegnusystemdir = $(facademoduledir)/gnu/system
+dist_facadegnubuild_DATA = modules/gnu/build/linux-container.scm
+dist_facadegnusystem_DATA = modules/gnu/system/file-systems.scm
+facadegnubuildobjdir = $(facadeobjectdir)/gnu/build
+facadegnusystemobjdir = $(facadeobjectdir)/gnu/system
+facadegnubuildobj_DATA = modules/gnu/build/linux-container.go
+facadegnusystemobj_DATA = modules/gnu/system/file-systems.go
+
+GOBJECTS = $(BYRE_MODULES:%.scm=%.go) $(BYRE_BUILT_MODULES:%.scm=%.go) $(FACADE_MODULES:%.scm=%.go)
+CLEANFILES += $(GOBJECTS) $(BYRE_BUILT_MODULES)
+
+do_subst = sed -e 's|@PACKAGE_NAME[@]|$(PACKAGE_NAME)|g'		\
+  -e 's|@PACKAGE_VERSION[@]|$(PACKAGE_VERSION)|g'			\
+  -e 's|@PACKAGE_BUGREPORT[@]|$(PACKAGE_BUGREPORT)|g'			\
+  -e 's|@guileextensiondir[@]|$(guileextensiondir)|g'			\
+  -e 's|@guilemoduledir[@]|$(guilemoduledir)|g'				\
+  -e 's|@guileobjectdir[@]|$(guileobjectdir)|g'				\
+  -e 's|@facademoduledir[@]|$(facademoduledir)|g'			\
+  -e 's|@facadeobjectdir[@]|$(facadeobjectdir)|g'			\
+  -e 's|@storedir[@]|$(storedir)|g'					\
+  -e 's|@statedir[@]|$(statedir)|g'					\
+  -e 's|@GUILE[@]|$(GUILE)|g'
+
+scheme/byre/config.scm: $(srcdir)/scheme/byre/config.scm.in Makefile
+	$(AM_V_GEN)$(MKDIR_P) $(@D) && $(do_subst) $< > $@.tmp && mv $@.tmp $@
+
+EXTRA_DIST += scheme/byre/config.scm.in $(FACADE_MODULES)
+
+# Every .go depends on the extension (modules load it at expansion time) and
+# on the modules it imports; a coarse but safe order: all sources.
+GUILD_WARNINGS = -Wunbound-variable -Warity-mismatch -Wformat -Wunused-toplevel
+$(GOBJECTS): libguile-byre.la $(BYRE_BUILT_MODULES)
+.scm.go:
+	$(AM_V_GEN)$(MKDIR_P) $(@D) && \
+	$(top_builddir)/pre-inst-env $(GUILD) compile $(GUILD_WARNINGS) \
+	  -L $(abs_top_builddir)/scheme -L $(abs_top_srcdir)/scheme \
+	  -L $(abs_top_srcdir)/modules -o $@ $<
+
+# The command.
+bin_SCRIPTS += scripts/byre
+CLEANFILES += scripts/byre
+EXTRA_DIST += scripts/byre.in
+scripts/byre: $(srcdir)/scripts/byre.in Makefile
+	$(AM_V_GEN)$(MKDIR_P) $(@D) && $(do_subst) $< > $@.tmp && chmod +x $@.tmp && mv $@.tmp $@
+
+# Installed .go must be newer than their .scm, or Guile ignores them
+# (NOTES.md): touch them after everything is installed.
+install-data-hook:
+	for dir in '$(DESTDIR)$(guileobjectdir)/byre' '$(DESTDIR)$(facadeobjectdir)'; do \
+	  if test -d "$$dir"; then find "$$dir" -name '*.go' -exec touch {} +; fi; \
+	done

@@ -1,0 +1,498 @@
+#include "container/spawn.hh"
+
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <gc/gc.h>
+#include <poll.h>
+#include <pthread.h>
+#include <pwd.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <cstring>
+
+#include "process/helpers.hh"
+
+#ifndef NEWUIDMAP
+#define NEWUIDMAP "/usr/bin/newuidmap"
+#endif
+#ifndef NEWGIDMAP
+#define NEWGIDMAP "/usr/bin/newgidmap"
+#endif
+
+namespace byre::container {
+
+namespace {
+
+constexpr int32_t kReady = 0;
+constexpr int32_t kFailed = 1;
+constexpr int32_t kUnshared = 2;
+constexpr int32_t kPid = 3;
+constexpr int32_t kStepUnshare = -3;
+constexpr int32_t kStepExec = -2;
+
+// A descriptor closed when it goes out of scope.
+class Fd {
+ public:
+  explicit Fd(int fd = -1) : fd_(fd) {}
+  ~Fd() { reset(); }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  int get() const { return fd_; }
+  int release() { int fd = fd_; fd_ = -1; return fd; }
+  void reset() { if (fd_ >= 0) ::close(fd_); fd_ = -1; }
+ private:
+  int fd_;
+};
+
+// A stack for a clone that shares the caller's memory.
+class Stack {
+ public:
+  explicit Stack(std::size_t size) : size_(size) {
+    base_ = mmap(nullptr, size_, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+    if (base_ == MAP_FAILED)
+      throw std::system_error(errno, std::generic_category(), "mmap a stack");
+  }
+  ~Stack() { munmap(base_, size_); }
+  Stack(const Stack&) = delete;
+  Stack& operator=(const Stack&) = delete;
+  void* top() const { return static_cast<char*>(base_) + size_; }
+ private:
+  void* base_;
+  std::size_t size_;
+};
+
+// Block every signal in the calling thread for the lifetime of the object,
+// so that no handler of the caller runs in a child before it is set up.
+class SignalsBlocked {
+ public:
+  SignalsBlocked() {
+    sigset_t all;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &saved_);
+  }
+  ~SignalsBlocked() { pthread_sigmask(SIG_SETMASK, &saved_, nullptr); }
+  const sigset_t& saved() const { return saved_; }
+ private:
+  sigset_t saved_;
+};
+
+void send_report(int fd, int32_t status, int32_t step, int32_t error, int32_t pid = 0) {
+  ChildReport r;
+  r.status = status;
+  r.step = step;
+  r.error = error;
+  r.pid = pid;
+  while (send(fd, &r, sizeof r, MSG_NOSIGNAL) < 0 && errno == EINTR) {
+  }
+}
+
+// Receive one report; 0 at end of file.
+ssize_t receive_report(int fd, ChildReport* r) {
+  ssize_t n;
+  do n = recv(fd, r, sizeof *r, 0);
+  while (n < 0 && errno == EINTR);
+  return n;
+}
+
+void reap(pid_t pid) {
+  int status;
+  while (waitpid(pid, &status, __WALL) < 0 && errno == EINTR) {
+  }
+}
+
+void kill_and_reap(pid_t pid) {
+  kill(pid, SIGKILL);
+  reap(pid);
+}
+
+[[noreturn]] void fail_in_child(int fd, int step, int error) {
+  send_report(fd, kFailed, step, error);
+  _exit(127);
+}
+
+std::string describe(const Plan& plan, int step) {
+  if (step == kStepExec)
+    return "exec \"" + (plan.spec().argv.empty() ? std::string() : plan.spec().argv[0]) + "\"";
+  if (step == kStepUnshare) return "unshare the container's namespaces";
+  return plan.describe(step);
+}
+
+std::string map_text(const std::vector<IdRange>& map) {
+  std::string text;
+  for (const IdRange& r : map)
+    text += std::to_string(r.inside) + " " + std::to_string(r.outside) + " " +
+            std::to_string(r.count) + "\n";
+  return text;
+}
+
+void write_file(const std::string& path, const std::string& text) {
+  Fd fd(open(path.c_str(), O_WRONLY | O_CLOEXEC));
+  if (fd.get() < 0 || write(fd.get(), text.data(), text.size()) !=
+                          static_cast<ssize_t>(text.size()))
+    throw std::system_error(errno, std::generic_category(), "write \"" + path + "\"");
+}
+
+// ---------------------------------------------------------------------------
+// The exec form.
+
+struct ExecArgs {
+  const Plan* plan;
+  int fd;
+};
+
+int exec_child(void* p) {
+  // Runs on its own stack in the caller's memory: system calls only.
+  auto* args = static_cast<ExecArgs*>(p);
+  const Plan& plan = *args->plan;
+  int fd = args->fd;
+  prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+  char go = 0;
+  ssize_t n;
+  do n = read(fd, &go, 1);
+  while (n < 0 && errno == EINTR);
+  if (n != 1 || go != 'g') _exit(126);
+  int root = -1, error = 0;
+  int failed = plan.run(0, StepKind(255), &error, &root);
+  if (failed >= 0) fail_in_child(fd, failed, error);
+  const ContainerSpec& spec = plan.spec();
+  execve(spec.argv[0].c_str(), plan.argv(), plan.envp());
+  fail_in_child(fd, kStepExec, errno);
+}
+
+// ---------------------------------------------------------------------------
+// The fork form's hand-over: the forked child, single-threaded, unshares the
+// pid namespace; its next child would be PID 1 there.  Instead of forking
+// again (copying the caller's page tables a second time) it clones a process
+// that shares its memory and resumes exactly where it stands, while the
+// forked child moves to a small stack of its own, reports the new pid and
+// exits without touching the shared memory again.
+
+// glibc keeps the thread id in struct pthread and describes the field for
+// libthread_db; a clone must store its own id there, as glibc's fork does.
+pid_t* thread_id_field() {
+  static const uint32_t* field =
+      static_cast<const uint32_t*>(dlsym(RTLD_DEFAULT, "_thread_db_pthread_tid"));
+  if (field == nullptr) return nullptr;
+  auto* tid = reinterpret_cast<pid_t*>(reinterpret_cast<char*>(pthread_self()) + field[2]);
+  return *tid == static_cast<pid_t>(syscall(SYS_gettid)) ? tid : nullptr;
+}
+
+struct Handoff {
+  ucontext_t resume;     // where the new process continues
+  ucontext_t abandoned;  // the old process's state, never resumed
+  ucontext_t side;
+  pid_t creator;
+  int flags;
+  pid_t* tid;
+  char* start_stack;
+  void (*then)(pid_t, long);
+  long arg;
+};
+
+int handoff_start(void* p) {
+  setcontext(&static_cast<Handoff*>(p)->resume);
+  return 127;
+}
+
+void handoff_side(unsigned high, unsigned low) {
+  auto* h = reinterpret_cast<Handoff*>((static_cast<uintptr_t>(high) << 32) | low);
+  // Copied before the clone: afterwards the main stack is the new process's.
+  auto then = h->then;
+  long arg = h->arg;
+  int flags = h->flags | CLONE_VM | (h->tid ? CLONE_CHILD_SETTID : 0);
+  pid_t pid = clone(handoff_start, h->start_stack, flags, h, nullptr, nullptr, h->tid);
+  then(pid, arg);
+  _exit(0);
+}
+
+// Continue in a new process that shares this one's memory (CLONE_VM plus
+// FLAGS) and return 0 there.  This process runs THEN(pid, ARG) on a stack
+// of its own and must exit from it.
+pid_t hand_over(int flags, void (*then)(pid_t, long), long arg) {
+  // Both stacks stay mapped: the old process may still be on them when the
+  // new one runs, and they die with the container's process.
+  constexpr std::size_t side_size = 64 * 1024, start_size = 16 * 1024;
+  char* memory = static_cast<char*>(mmap(nullptr, side_size + start_size,
+                                         PROT_READ | PROT_WRITE,
+                                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0));
+  if (memory == MAP_FAILED) return -1;
+  Handoff h;
+  h.creator = static_cast<pid_t>(syscall(SYS_gettid));
+  h.flags = flags;
+  h.tid = thread_id_field();
+  h.start_stack = memory + side_size + start_size;
+  h.then = then;
+  h.arg = arg;
+  getcontext(&h.resume);
+  if (static_cast<pid_t>(syscall(SYS_gettid)) != h.creator) return 0;
+  getcontext(&h.side);
+  h.side.uc_stack.ss_sp = memory;
+  h.side.uc_stack.ss_size = side_size;
+  h.side.uc_link = nullptr;
+  auto address = reinterpret_cast<uintptr_t>(&h);
+  makecontext(&h.side, reinterpret_cast<void (*)()>(handoff_side), 2,
+              static_cast<unsigned>(address >> 32),
+              static_cast<unsigned>(address & 0xffffffffu));
+  swapcontext(&h.abandoned, &h.side);
+  _exit(127);  // not reached
+}
+
+void report_pid_and_exit(pid_t pid, long fd) {
+  // The forked child's last words.  Its thread id field and robust list
+  // live in memory the new process now owns: the kernel must not clear
+  // them when this one exits.
+  syscall(SYS_set_tid_address, nullptr);
+  syscall(SYS_set_robust_list, nullptr, 0);
+  if (pid < 0)
+    send_report(static_cast<int>(fd), kFailed, kStepUnshare, errno);
+  else
+    send_report(static_cast<int>(fd), kPid, 0, 0, pid);
+  _exit(0);
+}
+
+[[noreturn]] void init_loop(pid_t main_pid, long) {
+  // PID 1 of the container when the child is not: reap every child and
+  // relay every other signal to the main process.
+  sigset_t all;
+  sigfillset(&all);
+  sigprocmask(SIG_SETMASK, &all, nullptr);
+  for (;;) {
+    siginfo_t info;
+    int sig = sigwaitinfo(&all, &info);
+    if (sig < 0) continue;
+    if (sig == SIGCHLD) {
+      int status;
+      pid_t pid;
+      while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+        if (pid == main_pid)
+          _exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+    } else {
+      kill(main_pid, sig);
+    }
+  }
+}
+
+void init_then(pid_t pid, long) {
+  if (pid < 0) _exit(127);
+  init_loop(pid, 0);
+}
+
+extern "C" void exit_on_signal(int sig) { _exit(128 + sig); }
+
+}  // namespace
+
+// ---------------------------------------------------------------------------
+
+void write_id_maps(pid_t pid, const ContainerSpec& spec) {
+  if (!(spec.namespaces & CLONE_NEWUSER) || spec.uid_map.empty()) return;
+  const std::string proc = "/proc/" + std::to_string(pid);
+  if (spec.use_id_helpers) {
+    auto run = [pid](const char* program, const std::vector<IdRange>& map) {
+      std::vector<std::string> args{std::to_string(pid)};
+      for (const IdRange& r : map) {
+        args.push_back(std::to_string(r.inside));
+        args.push_back(std::to_string(r.outside));
+        args.push_back(std::to_string(r.count));
+      }
+      process::run_helper(program, args);
+    };
+    run(NEWUIDMAP, spec.uid_map);
+    run(NEWGIDMAP, spec.gid_map);
+    return;
+  }
+  // An unprivileged process may map its own ids only once setgroups is
+  // denied.
+  if (spec.deny_setgroups) write_file(proc + "/setgroups", "deny");
+  write_file(proc + "/uid_map", map_text(spec.uid_map));
+  write_file(proc + "/gid_map", map_text(spec.gid_map));
+}
+
+pid_t spawn_exec(const Plan& plan) {
+  const ContainerSpec& spec = plan.spec();
+  if (spec.argv.empty()) throw std::invalid_argument("no program to run");
+  int sv[2];
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
+    throw std::system_error(errno, std::generic_category(), "socketpair");
+  Fd caller(sv[0]), child(sv[1]);
+  Stack stack(256 * 1024);
+  ExecArgs args{&plan, child.get()};
+  pid_t pid;
+  {
+    SignalsBlocked blocked;
+    pid = clone(exec_child, stack.top(), CLONE_VM | spec.namespaces | SIGCHLD, &args);
+  }
+  if (pid < 0)
+    throw std::system_error(errno, std::generic_category(), "clone the container's process");
+  child.reset();
+  try {
+    write_id_maps(pid, spec);
+  } catch (...) {
+    kill_and_reap(pid);
+    throw;
+  }
+  if (write(caller.get(), "g", 1) != 1) {
+    int error = errno;
+    kill_and_reap(pid);
+    throw std::system_error(error, std::generic_category(), "start the container's process");
+  }
+  ChildReport report;
+  ssize_t n = receive_report(caller.get(), &report);
+  if (n > 0 && report.status == kFailed) {
+    reap(pid);  // before the stack goes: the child may still be on it
+    throw SetupError(report.error, describe(plan, report.step));
+  }
+  return pid;
+}
+
+Forked spawn_fork(const Plan& plan, bool stop_before_pivot) {
+  const ContainerSpec& spec = plan.spec();
+  int sv[2];
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
+    throw std::system_error(errno, std::generic_category(), "socketpair");
+  Fd caller(sv[0]), child(sv[1]);
+  const int pid_ns = spec.namespaces & CLONE_NEWPID;
+
+  pid_t first;
+  sigset_t saved;
+  {
+    SignalsBlocked blocked;
+    saved = blocked.saved();
+    // A no-op when libgc handles fork itself; otherwise the same work.
+    GC_atfork_prepare();
+    first = fork();
+    if (first == 0) {
+      GC_atfork_child();
+      caller.reset();
+      int fd = child.get();
+      prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+      // Single-threaded now: a user namespace can be unshared.
+      if (unshare(spec.namespaces) != 0) fail_in_child(fd, kStepUnshare, errno);
+      send_report(fd, kUnshared, 0, 0);
+      char go = 0;
+      ssize_t n;
+      do n = read(fd, &go, 1);
+      while (n < 0 && errno == EINTR);
+      if (n != 1 || go != 'g') _exit(126);
+      if (pid_ns) {
+        if (hand_over(CLONE_PARENT | SIGCHLD, report_pid_and_exit, fd) != 0)
+          _exit(127);
+        // The new process: PID 1 of the container, child of the caller.
+        prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+      } else {
+        send_report(fd, kPid, 0, 0, getpid());
+      }
+      int root = -1, error = 0;
+      StepKind stop = stop_before_pivot ? StepKind::pivot_root : StepKind(255);
+      int failed = plan.run(0, stop, &error, &root);
+      if (failed >= 0) fail_in_child(fd, failed, error);
+      if (stop_before_pivot) {
+        // populate-file-system runs in the new root.
+        if (root >= 0) {
+          if (fchdir(root) != 0) fail_in_child(fd, static_cast<int>(plan.find(StepKind::pivot_root)), errno);
+          close(root);
+        }
+        pthread_sigmask(SIG_SETMASK, &saved, nullptr);
+        child.release();
+        return Forked{0, fd};
+      }
+      if (!spec.child_is_pid1 && pid_ns) {
+        if (hand_over(SIGCHLD, init_then, 0) != 0) _exit(127);
+      }
+      if (spec.child_is_pid1 && pid_ns) {
+        // PID 1 ignores signals it has no handler for: the default action
+        // of the signals a container is sent is emulated.
+        for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) signal(sig, exit_on_signal);
+      }
+      pthread_sigmask(SIG_SETMASK, &saved, nullptr);
+      child.release();
+      return Forked{0, fd};
+    }
+    GC_atfork_parent();
+  }
+  if (first < 0)
+    throw std::system_error(errno, std::generic_category(), "fork the container's process");
+  child.reset();
+
+  ChildReport report;
+  ssize_t n = receive_report(caller.get(), &report);
+  if (n <= 0 || report.status != kUnshared) {
+    reap(first);
+    if (n > 0 && report.status == kFailed)
+      throw SetupError(report.error, describe(plan, report.step));
+    throw SetupError(ECHILD, "the container's process exited before its set-up");
+  }
+  try {
+    write_id_maps(first, spec);
+  } catch (...) {
+    kill_and_reap(first);
+    throw;
+  }
+  if (write(caller.get(), "g", 1) != 1) {
+    int error = errno;
+    kill_and_reap(first);
+    throw std::system_error(error, std::generic_category(), "start the container's process");
+  }
+  n = receive_report(caller.get(), &report);
+  if (pid_ns) reap(first);
+  if (n <= 0 || report.status != kPid) {
+    if (!pid_ns) reap(first);
+    if (n > 0 && report.status == kFailed)
+      throw SetupError(report.error, describe(plan, report.step));
+    throw SetupError(ECHILD, "the container's process exited before its set-up");
+  }
+  return Forked{report.pid, caller.release()};
+}
+
+void continue_setup(const Plan& plan, int fd) {
+  int root = -1, error = 0;
+  std::size_t from = plan.find(StepKind::pivot_root);
+  int failed = plan.run(from, StepKind(255), &error, &root);
+  if (failed >= 0) fail_in_child(fd, failed, error);
+  const ContainerSpec& spec = plan.spec();
+  if (!spec.child_is_pid1 && (spec.namespaces & CLONE_NEWPID)) {
+    sigset_t all, saved;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &saved);
+    if (hand_over(SIGCHLD, init_then, 0) != 0) _exit(127);
+    pthread_sigmask(SIG_SETMASK, &saved, nullptr);
+  } else if (spec.namespaces & CLONE_NEWPID) {
+    for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) signal(sig, exit_on_signal);
+  }
+}
+
+void report_ready(int fd, bool close_fd) {
+  send_report(fd, kReady, 0, 0);
+  if (close_fd) close(fd);
+}
+
+bool wait_ready(const Plan& plan, pid_t pid, int fd, int timeout_ms, bool close_fd) {
+  Fd channel(close_fd ? fd : -1);
+  struct pollfd p = {fd, POLLIN, 0};
+  int rc;
+  do rc = poll(&p, 1, timeout_ms);
+  while (rc < 0 && errno == EINTR);
+  if (rc == 0) return false;
+  ChildReport report;
+  ssize_t n = receive_report(fd, &report);
+  if (n > 0 && report.status == kReady) return true;
+  if (n > 0 && report.status == kFailed) {
+    reap(pid);
+    throw SetupError(report.error, describe(plan, report.step));
+  }
+  // The child exited (or was killed) before it was ready: the caller's
+  // waitpid gives its status.
+  return true;
+}
+
+}  // namespace byre::container

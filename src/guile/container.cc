@@ -1,0 +1,387 @@
+// Bindings of src/container: plans, the two spawn forms, excursions.
+#include <gc/gc.h>
+#include <sched.h>
+#include <sys/mount.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <stdexcept>
+
+#include "caps/caps.hh"
+#include "container/excursion.hh"
+#include "container/plan.hh"
+#include "container/spawn.hh"
+#include "guile/bindings.hh"
+#include "mount/options.hh"
+#include "process/helpers.hh"
+
+namespace byre::guile {
+
+namespace {
+
+using container::ContainerSpec;
+using container::MountRequest;
+using container::Plan;
+
+SCM plan_type;
+
+void finalize_plan(SCM plan) {
+  delete static_cast<Plan*>(scm_foreign_object_ref(plan, 0));
+  scm_foreign_object_set_x(plan, 0, nullptr);
+}
+
+Plan& plan_of(SCM obj, int pos, const char* subr) {
+  scm_assert_foreign_object_type(plan_type, obj);
+  auto* plan = static_cast<Plan*>(scm_foreign_object_ref(obj, 0));
+  if (plan == nullptr) scm_wrong_type_arg(subr, pos, obj);
+  return *plan;
+}
+
+// Conversions that throw C++ exceptions (inside BYRE_GUARD), so that a bad
+// value never longjmps past a half-built spec.
+[[noreturn]] void bad(const std::string& what, SCM value) {
+  char* text = scm_to_utf8_stringn(
+      scm_simple_format(SCM_BOOL_F, scm_from_utf8_string("~s"), scm_list_1(value)),
+      nullptr);
+  std::string shown(text);
+  std::free(text);
+  throw std::invalid_argument(what + ": " + shown);
+}
+
+std::string str(SCM v, const char* what) {
+  if (!scm_is_string(v)) bad(std::string(what) + " must be a string", v);
+  char* c = scm_to_utf8_stringn(v, nullptr);
+  std::string s(c);
+  std::free(c);
+  return s;
+}
+
+std::string sym(SCM v, const char* what) {
+  if (!scm_is_symbol(v)) bad(std::string(what) + " must be a symbol", v);
+  return str(scm_symbol_to_string(v), what);
+}
+
+uint32_t id(SCM v, const char* what) {
+  if (!scm_is_unsigned_integer(v, 0, 0xfffffffeu))
+    bad(std::string(what) + " must be an integer between 0 and 4294967294", v);
+  return scm_to_uint32(v);
+}
+
+std::vector<std::string> strs(SCM list, const char* what) {
+  std::vector<std::string> out;
+  if (scm_is_false(scm_list_p(list))) bad(std::string(what) + " must be a list of strings", list);
+  for (SCM l = list; scm_is_pair(l); l = scm_cdr(l)) out.push_back(str(scm_car(l), what));
+  return out;
+}
+
+int namespace_flag(const std::string& name) {
+  if (name == "mnt") return CLONE_NEWNS;
+  if (name == "pid") return CLONE_NEWPID;
+  if (name == "ipc") return CLONE_NEWIPC;
+  if (name == "uts") return CLONE_NEWUTS;
+  if (name == "user") return CLONE_NEWUSER;
+  if (name == "net") return CLONE_NEWNET;
+  if (name == "cgroup") return CLONE_NEWCGROUP;
+  throw std::invalid_argument("unknown namespace '" + name +
+                              "' (known: mnt pid ipc uts user net cgroup)");
+}
+
+unsigned long mount_flag(const std::string& name) {
+  if (name == "read-only") return MS_RDONLY;
+  if (name == "no-suid") return MS_NOSUID;
+  if (name == "no-dev") return MS_NODEV;
+  if (name == "no-exec") return MS_NOEXEC;
+  if (name == "no-atime") return MS_NOATIME;
+  if (name == "no-diratime") return MS_NODIRATIME;
+  if (name == "strict-atime") return MS_STRICTATIME;
+  if (name == "lazy-time") return MS_LAZYTIME;
+  if (name == "bind-mount") return MS_BIND;
+  if (name == "shared") return MS_SHARED;
+  throw std::invalid_argument("unknown file system flag '" + name + "'");
+}
+
+std::vector<container::IdRange> id_map(SCM list, const char* what) {
+  std::vector<container::IdRange> map;
+  if (scm_is_false(scm_list_p(list))) bad(std::string(what) + " must be a list", list);
+  for (SCM l = list; scm_is_pair(l); l = scm_cdr(l)) {
+    SCM r = scm_car(l);
+    if (scm_ilength(r) != 3) bad(std::string(what) + " entries are (INSIDE OUTSIDE COUNT)", r);
+    map.push_back({id(scm_car(r), what), id(scm_cadr(r), what), id(scm_caddr(r), what)});
+    if (map.back().count == 0) bad(std::string(what) + " count must be positive", r);
+  }
+  return map;
+}
+
+MountRequest mount_request(SCM m) {
+  // (SOURCE TARGET TYPE OPTIONS FLAGS MAY-FAIL? CREATE?)
+  if (scm_ilength(m) != 7)
+    bad("a mount is (SOURCE TARGET TYPE OPTIONS FLAGS MAY-FAIL? CREATE?)", m);
+  MountRequest r;
+  r.source = str(scm_list_ref(m, scm_from_int(0)), "mount source");
+  r.target = str(scm_list_ref(m, scm_from_int(1)), "mount point");
+  SCM type = scm_list_ref(m, scm_from_int(2));
+  SCM options = scm_list_ref(m, scm_from_int(3));
+  SCM flags = scm_list_ref(m, scm_from_int(4));
+  r.may_fail = scm_is_true(scm_list_ref(m, scm_from_int(5)));
+  r.create_mount_point = scm_is_true(scm_list_ref(m, scm_from_int(6)));
+  container::check_mount_point(r.target);
+  unsigned long bits = 0;
+  if (scm_is_false(scm_list_p(flags))) bad("mount flags must be a list of symbols", flags);
+  for (SCM l = flags; scm_is_pair(l); l = scm_cdr(l)) bits |= mount_flag(sym(scm_car(l), "mount flag"));
+  if (scm_is_true(options)) {
+    mount::ParsedOptions parsed = mount::parse_options(str(options, "mount options"));
+    bits |= parsed.flags;
+    r.data = parsed.data;
+  }
+  r.bind = (bits & MS_BIND) != 0;
+  r.read_only = (bits & MS_RDONLY) != 0;
+  if (r.bind) {
+    r.flags = bits & ~(MS_BIND | MS_RDONLY | MS_REC);
+  } else {
+    r.type = str(type, "file system type");
+    r.flags = bits;
+  }
+  return r;
+}
+
+ContainerSpec spec_from_alist(SCM alist) {
+  if (scm_is_false(scm_list_p(alist))) bad("container spec must be an association list", alist);
+  ContainerSpec spec;
+  for (SCM l = alist; scm_is_pair(l); l = scm_cdr(l)) {
+    SCM entry = scm_car(l);
+    if (!scm_is_pair(entry)) bad("container spec entries are (KEY . VALUE)", entry);
+    std::string key = sym(scm_car(entry), "container spec key");
+    SCM v = scm_cdr(entry);
+    if (key == "namespaces") {
+      if (scm_is_false(scm_list_p(v))) bad("namespaces must be a list of symbols", v);
+      for (SCM n = v; scm_is_pair(n); n = scm_cdr(n))
+        spec.namespaces |= namespace_flag(sym(scm_car(n), "namespace"));
+    } else if (key == "uid-map") spec.uid_map = id_map(v, "uid map");
+    else if (key == "gid-map") spec.gid_map = id_map(v, "gid map");
+    else if (key == "deny-setgroups?") spec.deny_setgroups = scm_is_true(v);
+    else if (key == "id-helpers?") spec.use_id_helpers = scm_is_true(v);
+    else if (key == "uid") spec.uid = id(v, "guest uid");
+    else if (key == "gid") spec.gid = id(v, "guest gid");
+    else if (key == "root") spec.root = scm_is_false(v) ? "" : str(v, "root");
+    else if (key == "writable-root?") spec.writable_root = scm_is_true(v);
+    else if (key == "lock-mounts?") spec.lock_mounts = scm_is_true(v);
+    else if (key == "loopback-network?") spec.loopback_network = scm_is_true(v);
+    else if (key == "child-is-pid1?") spec.child_is_pid1 = scm_is_true(v);
+    else if (key == "console") spec.console = scm_is_false(v) ? "" : str(v, "console");
+    else if (key == "hostname") spec.hostname = scm_is_false(v) ? "" : str(v, "hostname");
+    else if (key == "default-capabilities?") spec.default_capabilities = scm_is_true(v);
+    else if (key == "capabilities") {
+      if (scm_is_false(scm_list_p(v))) bad("capabilities must be a list of symbols", v);
+      for (SCM c = v; scm_is_pair(c); c = scm_cdr(c))
+        spec.capabilities.push_back(caps::from_name(sym(scm_car(c), "capability")));
+    } else if (key == "mounts") {
+      if (scm_is_false(scm_list_p(v))) bad("mounts must be a list", v);
+      for (SCM m = v; scm_is_pair(m); m = scm_cdr(m)) spec.mounts.push_back(mount_request(scm_car(m)));
+    } else if (key == "exec?") {
+      spec.finish = scm_is_true(v) ? container::Finish::exec : container::Finish::return_to_caller;
+    } else if (key == "argv") spec.argv = strs(v, "argv");
+    else if (key == "environment") spec.environment = strs(v, "environment");
+    else if (key == "directory") spec.directory = str(v, "directory");
+    else throw std::invalid_argument("unknown container spec key '" + key + "'");
+  }
+  return spec;
+}
+
+}  // namespace
+
+BYRE_DEFINE(make_container_plan, "%make-container-plan", 1, 0, 0, (SCM alist),
+            "Return a container plan, the prepared set-up of a container, "
+            "from ALIST, an association list of plain data (namespaces, id "
+            "maps, root, mounts, capabilities, argv …).  Bind sources are "
+            "checked now: a missing one raises system-error with ENOENT.")
+#define FUNC_NAME "%make-container-plan"
+{
+  Plan* plan = nullptr;
+  BYRE_GUARD(FUNC_NAME, { plan = new Plan(spec_from_alist(alist)); });
+  return scm_make_foreign_object_1(plan_type, plan);
+}
+#undef FUNC_NAME
+
+BYRE_DEFINE(container_plan_p, "container-plan?", 1, 0, 0, (SCM obj),
+            "Return true if OBJ is a container plan.")
+{
+  return scm_from_bool(SCM_IS_A_P(obj, plan_type));
+}
+
+BYRE_DEFINE(spawn_container_exec, "%spawn-container-exec", 1, 0, 0, (SCM plan),
+            "Start the container PLAN describes, running its program, and "
+            "return the pid of its first process once it has exec'd.")
+#define FUNC_NAME "%spawn-container-exec"
+{
+  Plan& p = plan_of(plan, 1, FUNC_NAME);
+  pid_t pid = -1;
+  BYRE_GUARD(FUNC_NAME, { pid = container::spawn_exec(p); });
+  scm_remember_upto_here_1(plan);
+  return scm_from_int(pid);
+}
+#undef FUNC_NAME
+
+BYRE_DEFINE(spawn_container_fork, "%spawn-container-fork", 2, 0, 0,
+            (SCM plan, SCM populate),
+            "Fork a process into the container PLAN describes.  Return a pair "
+            "(PID . FD): in the caller PID is the container's process and FD "
+            "the channel to wait on with %container-wait-ready; in the "
+            "container PID is 0 and FD the channel for %container-ready.  When "
+            "POPULATE is true, the child returns before pivot_root, in its new "
+            "root, and must call %container-continue.")
+#define FUNC_NAME "%spawn-container-fork"
+{
+  Plan& p = plan_of(plan, 1, FUNC_NAME);
+  bool stop = scm_is_true(populate);
+  container::Forked forked{-1, -1};
+  BYRE_GUARD(FUNC_NAME, { forked = container::spawn_fork(p, stop); });
+  scm_remember_upto_here_1(plan);
+  return scm_cons(scm_from_int(forked.pid), scm_from_int(forked.fd));
+}
+#undef FUNC_NAME
+
+BYRE_DEFINE(container_continue, "%container-continue", 2, 0, 0, (SCM plan, SCM fd),
+            "In a container forked with POPULATE, run the rest of PLAN's set-up "
+            "(pivot_root onwards).  On failure the process reports to its "
+            "creator through FD and exits.")
+#define FUNC_NAME "%container-continue"
+{
+  Plan& p = plan_of(plan, 1, FUNC_NAME);
+  int channel = scm_to_int(fd);
+  container::continue_setup(p, channel);
+  return SCM_UNSPECIFIED;
+}
+#undef FUNC_NAME
+
+BYRE_DEFINE(container_ready, "%container-ready", 2, 0, 0, (SCM fd, SCM close),
+            "In a forked container: check that this process can allocate and "
+            "take the collector's lock, then tell its creator it is ready "
+            "through FD, and close FD when CLOSE is true.")
+#define FUNC_NAME "%container-ready"
+{
+  int channel = scm_to_int(fd);
+  // A lock another thread of the parent held at fork time would stop us
+  // here, where the creator's watchdog sees it, rather than in THUNK.
+  void* probe = GC_MALLOC(64);
+  (void) GC_get_heap_size();
+  scm_remember_upto_here_1(scm_cons(SCM_BOOL_T, SCM_BOOL_F));
+  (void) probe;
+  container::report_ready(channel, scm_is_true(close));
+  return SCM_UNSPECIFIED;
+}
+#undef FUNC_NAME
+
+BYRE_DEFINE(container_wait_ready, "%container-wait-ready", 5, 0, 0,
+            (SCM plan, SCM pid, SCM fd, SCM timeout, SCM close),
+            "Wait at most TIMEOUT milliseconds for the container process PID "
+            "to report through FD.  Return #t when it is ready (or has "
+            "exited), #f when it said nothing in time.  A failed set-up step "
+            "raises system-error naming it.  A negative TIMEOUT waits for the end "
+            "of the set-up without limit.  FD is closed when CLOSE is true.")
+#define FUNC_NAME "%container-wait-ready"
+{
+  Plan& p = plan_of(plan, 1, FUNC_NAME);
+  pid_t child = scm_to_int(pid);
+  int channel = scm_to_int(fd);
+  int ms = scm_to_int(timeout);
+  bool ready = false;
+  BYRE_GUARD(FUNC_NAME, { ready = container::wait_ready(p, child, channel, ms, scm_is_true(close)); });
+  scm_remember_upto_here_1(plan);
+  return scm_from_bool(ready);
+}
+#undef FUNC_NAME
+
+BYRE_DEFINE(excursion_fork, "%container-excursion-fork", 1, 0, 0, (SCM pid),
+            "Fork a process that joins the namespaces of process PID.  Return "
+            "its pid in the caller (to wait for) and 0 in that process.")
+#define FUNC_NAME "%container-excursion-fork"
+{
+  SCM_ASSERT_TYPE(scm_is_signed_integer(pid, 1, INT32_MAX), pid, 1, FUNC_NAME, "process id");
+  pid_t target = scm_to_int(pid);
+  pid_t result = -1;
+  BYRE_GUARD(FUNC_NAME, { result = container::excursion_fork(target); });
+  return scm_from_int(result);
+}
+#undef FUNC_NAME
+
+BYRE_DEFINE(excursion_exec, "%container-excursion-exec", 4, 0, 0,
+            (SCM pid, SCM argv, SCM environment, SCM directory),
+            "Run ARGV, a list of strings, in the namespaces of process PID with "
+            "ENVIRONMENT (NAME=VALUE strings) in DIRECTORY (or #f); return the "
+            "pid of the new process, a child of the caller.")
+#define FUNC_NAME "%container-excursion-exec"
+{
+  SCM_ASSERT_TYPE(scm_is_signed_integer(pid, 1, INT32_MAX), pid, 1, FUNC_NAME, "process id");
+  pid_t target = scm_to_int(pid);
+  pid_t result = -1;
+  BYRE_GUARD(FUNC_NAME, {
+    std::vector<std::string> args = strs(argv, "argv");
+    std::vector<std::string> env = strs(environment, "environment");
+    std::string dir = scm_is_false(directory) ? std::string() : str(directory, "directory");
+    result = container::excursion_exec(target, args, env, dir);
+  });
+  return scm_from_int(result);
+}
+#undef FUNC_NAME
+
+BYRE_DEFINE(capability_names, "%default-container-capabilities", 0, 0, 0, (),
+            "Return the capabilities a container's root keeps by default, as "
+            "a list of symbols.")
+#define FUNC_NAME "%default-container-capabilities"
+{
+  SCM out = SCM_EOL;
+  const std::vector<int>& set = caps::default_set();
+  for (auto it = set.rbegin(); it != set.rend(); ++it)
+    out = scm_cons(scm_from_utf8_symbol(caps::to_name(*it).c_str()), out);
+  return out;
+}
+#undef FUNC_NAME
+
+BYRE_DEFINE(capability_number, "%capability-number", 1, 0, 0, (SCM name),
+            "Return the number of capability NAME, a symbol such as sys_admin "
+            "or CAP_SYS_ADMIN.  Raise an error for an unknown capability.")
+#define FUNC_NAME "%capability-number"
+{
+  SCM_VALIDATE_SYMBOL(1, name);
+  int number = -1;
+  BYRE_GUARD(FUNC_NAME, { number = caps::from_name(str(scm_symbol_to_string(name), "capability")); });
+  return scm_from_int(number);
+}
+#undef FUNC_NAME
+
+BYRE_DEFINE(subordinate_range, "%subordinate-range", 3, 0, 0,
+            (SCM file, SCM user, SCM id),
+            "Return the first subordinate id range FILE (/etc/subuid or "
+            "/etc/subgid) grants to USER or to the numeric ID, as a pair "
+            "(START . COUNT), or #f.")
+#define FUNC_NAME "%subordinate-range"
+{
+  SCM_VALIDATE_STRING(1, file);
+  SCM_VALIDATE_STRING(2, user);
+  SCM_ASSERT_TYPE(scm_is_unsigned_integer(id, 0, 0xffffffffu), id, 3, FUNC_NAME, "id");
+  SCM result = SCM_BOOL_F;
+  bool found = false;
+  uint32_t start = 0, count = 0;
+  BYRE_GUARD(FUNC_NAME, {
+    auto range = process::subordinate_range(str(file, "file"), str(user, "user"),
+                                            scm_to_uint32(id));
+    if (range) {
+      found = true;
+      start = range->start;
+      count = range->count;
+    }
+  });
+  if (found) result = scm_cons(scm_from_uint32(start), scm_from_uint32(count));
+  return result;
+}
+#undef FUNC_NAME
+
+void init_container() {
+  plan_type = scm_make_foreign_object_type(
+      scm_from_utf8_symbol("container-plan"),
+      scm_list_1(scm_from_utf8_symbol("plan")), finalize_plan);
+#include "guile/container.x"
+}
+
+}  // namespace byre::guile

@@ -1,0 +1,43 @@
+// Bindings of src/mount: option strings and the mount table.
+#include <cstring>
+
+#include "guile/bindings.hh"
+#include "mount/options.hh"
+
+namespace byre::guile {
+
+BYRE_DEFINE(parse_mount_options, "%parse-mount-options", 1, 0, 0, (SCM options),
+            "Split OPTIONS, a comma-separated mount option string such as "
+            "\"ro,nosuid,size=10m\", into a pair (FLAGS . DATA): the mount(2) "
+            "flags it names, as an integer, and the rest for the file system.")
+#define FUNC_NAME "%parse-mount-options"
+{
+  SCM_VALIDATE_STRING(1, options);
+  unsigned long flags = 0;
+  std::string data;
+  BYRE_GUARD(FUNC_NAME, {
+    mount::ParsedOptions parsed = mount::parse_options(to_string(options, 1, FUNC_NAME));
+    flags = parsed.flags;
+    data = parsed.data;
+  });
+  SCM result = scm_cons(scm_from_ulong(flags), scm_from_utf8_string(data.c_str()));
+  return result;
+}
+#undef FUNC_NAME
+
+BYRE_DEFINE(mount_points, "%mount-points", 0, 0, 0, (),
+            "Return the mount points of the calling process's mount namespace, "
+            "in mount order, read from /proc/self/mountinfo with libmount.")
+#define FUNC_NAME "%mount-points"
+{
+  std::vector<std::string> points;
+  BYRE_GUARD(FUNC_NAME, { points = mount::mount_points(); });
+  return from_strings(points);
+}
+#undef FUNC_NAME
+
+void init_mount() {
+#include "guile/mount.x"
+}
+
+}  // namespace byre::guile

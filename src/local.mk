@@ -1,0 +1,33 @@
+## The C++ core (src/container, src/mount, src/caps, src/process) and the
+## Guile bindings (src/guile).
+
+libbyrecore_la_SOURCES +=			\
+  src/container/spec.hh				\
+  src/container/plan.hh				\
+  src/container/plan.cc				\
+  src/container/spawn.hh			\
+  src/container/spawn.cc			\
+  src/container/excursion.hh			\
+  src/container/excursion.cc			\
+  src/mount/options.hh				\
+  src/mount/options.cc				\
+  src/caps/caps.hh				\
+  src/caps/caps.cc				\
+  src/process/helpers.hh			\
+  src/process/helpers.cc
+
+libguile_byre_la_SOURCES +=			\
+  src/guile/bindings.hh				\
+  src/guile/core.cc				\
+  src/guile/container.cc			\
+  src/guile/mount.cc
+
+BYRE_SNARFED = src/guile/container.x src/guile/mount.x
+BUILT_SOURCES += $(BYRE_SNARFED)
+CLEANFILES += $(BYRE_SNARFED)
+
+tests_cpp_unit_SOURCES +=			\
+  tests/cpp/container-plan.cc			\
+  tests/cpp/mount-options.cc			\
+  tests/cpp/caps.cc				\
+  tests/cpp/helpers.cc

@@ -1,0 +1,132 @@
+// The container plan: how a spec becomes ordered steps, and the checks made
+// in the parent before anything is cloned.
+#include <catch2/catch.hpp>
+
+#include <sched.h>
+#include <sys/mount.h>
+
+#include <stdexcept>
+#include <system_error>
+
+#include "container/plan.hh"
+
+using namespace byre::container;
+
+namespace {
+ContainerSpec full_spec() {
+  ContainerSpec spec;
+  spec.namespaces = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUSER | CLONE_NEWNET |
+                    CLONE_NEWUTS | CLONE_NEWIPC;
+  spec.uid_map = {{0, 1000, 1}};
+  spec.gid_map = {{0, 1000, 1}};
+  spec.root = "/tmp/root";
+  spec.argv = {"/bin/true"};
+  return spec;
+}
+
+std::vector<StepKind> kinds(const Plan& plan) {
+  std::vector<StepKind> out;
+  for (const Step& s : plan.steps()) out.push_back(s.kind);
+  return out;
+}
+
+std::size_t index_of(const Plan& plan, StepKind kind) { return plan.find(kind); }
+}  // namespace
+
+TEST_CASE("mount propagation is made private before anything is mounted", "[plan]") {
+  Plan plan(full_spec());
+  REQUIRE(plan.steps().front().kind == StepKind::make_private);
+  REQUIRE(index_of(plan, StepKind::mount_root) == 1);
+}
+
+TEST_CASE("standard file systems come before the caller's mounts, pivot after", "[plan]") {
+  ContainerSpec spec = full_spec();
+  MountRequest m;
+  m.source = "/usr";
+  m.target = "/usr";
+  m.bind = true;
+  m.read_only = true;
+  spec.mounts.push_back(m);
+  Plan plan(spec);
+  std::size_t proc = plan.steps().size(), user = 0;
+  for (std::size_t i = 0; i < plan.steps().size(); ++i) {
+    const Step& s = plan.steps()[i];
+    if (s.kind == StepKind::mount && s.c && std::string(s.c) == "proc") proc = i;
+    if (s.kind == StepKind::mount && s.a && std::string(s.a) == "/usr") user = i;
+  }
+  REQUIRE(proc < user);
+  REQUIRE(user < index_of(plan, StepKind::pivot_root));
+  REQUIRE(plan.steps()[user].extra != 0u);  // /usr's locked flags, or relatime at least
+  REQUIRE(index_of(plan, StepKind::set_ids) < index_of(plan, StepKind::capabilities));
+}
+
+TEST_CASE("no proc without a pid namespace, no sysfs without a net namespace", "[plan]") {
+  ContainerSpec spec = full_spec();
+  spec.namespaces = CLONE_NEWNS | CLONE_NEWUSER;
+  Plan plan(spec);
+  for (const Step& s : plan.steps()) {
+    if (s.kind != StepKind::mount || !s.c) continue;
+    REQUIRE(std::string(s.c) != "proc");
+    REQUIRE(std::string(s.c) != "sysfs");
+  }
+  REQUIRE(index_of(plan, StepKind::loopback_up) == plan.steps().size());
+}
+
+TEST_CASE("a missing bind source is ENOENT in the caller", "[plan]") {
+  ContainerSpec spec = full_spec();
+  MountRequest m;
+  m.source = "/does-not-exist";
+  m.target = "/foo";
+  m.bind = true;
+  spec.mounts.push_back(m);
+  try {
+    Plan plan(spec);
+    FAIL("no error");
+  } catch (const std::system_error& e) {
+    REQUIRE(e.code().value() == ENOENT);
+    REQUIRE(std::string(e.what()).find("\"/does-not-exist\" on \"/foo\"") != std::string::npos);
+  }
+}
+
+TEST_CASE("mount points must be absolute and free of . and ..", "[plan]") {
+  REQUIRE_THROWS_AS(check_mount_point("relative"), std::invalid_argument);
+  REQUIRE_THROWS_AS(check_mount_point("/a/../b"), std::invalid_argument);
+  REQUIRE_THROWS_AS(check_mount_point("/a/./b"), std::invalid_argument);
+  REQUIRE_THROWS_AS(check_mount_point("/.."), std::invalid_argument);
+  REQUIRE_NOTHROW(check_mount_point("/a/b..c/d"));
+  REQUIRE_NOTHROW(check_mount_point("/"));
+}
+
+TEST_CASE("a guest id outside the map is refused", "[plan]") {
+  ContainerSpec spec = full_spec();
+  spec.uid = 5;
+  REQUIRE_THROWS_AS(Plan(spec), std::invalid_argument);
+  spec.uid = 0;
+  spec.gid = 7;
+  REQUIRE_THROWS_AS(Plan(spec), std::invalid_argument);
+}
+
+TEST_CASE("mounts are locked only with a single-id map", "[plan]") {
+  Plan locked(full_spec());
+  REQUIRE(index_of(locked, StepKind::lock_mounts) < locked.steps().size());
+  ContainerSpec spec = full_spec();
+  spec.lock_mounts = false;
+  Plan unlocked(spec);
+  REQUIRE(index_of(unlocked, StepKind::lock_mounts) == unlocked.steps().size());
+}
+
+TEST_CASE("steps are described with their paths", "[plan]") {
+  ContainerSpec spec = full_spec();
+  MountRequest m;
+  m.source = "/usr";
+  m.target = "/opt/usr";
+  m.bind = true;
+  spec.mounts.push_back(m);
+  Plan plan(spec);
+  bool found = false;
+  for (std::size_t i = 0; i < plan.steps().size(); ++i)
+    if (plan.describe(static_cast<int>(i)) == "mount \"/usr\" on \"/opt/usr\"") found = true;
+  REQUIRE(found);
+  REQUIRE(plan.argv()[0] == std::string("/bin/true"));
+  REQUIRE(plan.argv()[1] == nullptr);
+}

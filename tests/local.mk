@@ -1,0 +1,24 @@
+## Tests: Catch2 (tests/cpp), SRFI-64 (tests/scheme), command line
+## (tests/integration).  `make check` runs them all as the current user.
+
+TEST_EXTENSIONS = .scm .sh
+SCM_LOG_COMPILER = $(top_builddir)/pre-inst-env $(GUILE)
+AM_SCM_LOG_FLAGS = --no-auto-compile -s
+SH_LOG_COMPILER = $(top_builddir)/pre-inst-env $(SHELL)
+AM_TESTS_ENVIRONMENT = abs_top_srcdir='$(abs_top_srcdir)' abs_top_builddir='$(abs_top_builddir)'; export abs_top_srcdir abs_top_builddir;
+
+SCHEME_TESTS =					\
+  tests/scheme/records.scm			\
+  tests/scheme/file-systems.scm		\
+  tests/scheme/container.scm
+
+INTEGRATION_TESTS =				\
+  tests/integration/command.sh
+
+TESTS += $(SCHEME_TESTS) $(INTEGRATION_TESTS)
+EXTRA_DIST += $(SCHEME_TESTS) $(INTEGRATION_TESTS) tests/scheme/lib/harness.scm
+
+# Test files may be changed by the tests only in their own temporary
+# directories; Scheme test logs are the automake .log/.trs files.
+$(SCHEME_TESTS:%.scm=%.log): $(GOBJECTS)
+$(INTEGRATION_TESTS:%.sh=%.log): $(GOBJECTS) scripts/byre
