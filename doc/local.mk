@@ -2,3 +2,7 @@
 info_TEXINFOS = doc/byre.texi
 doc_byre_TEXINFOS = doc/file-systems.texi
 dist_man_MANS += doc/byre.1
+
+# `make distcheck' builds the manual in some other format than Info; TeX is
+# not among byre's build requirements, so make it HTML rather than DVI.
+AM_DISTCHECK_DVI_TARGET = html

@@ -120,8 +120,12 @@ when that is enough to act on, without a backtrace."
      ;; MESSAGE" plus a hint.  Resolved here: it is not needed to start.
      (let* ((diagnostics (resolve-interface '(byre diagnostics)))
             (report (module-ref diagnostics 'report-condition))
-            (located? (module-ref diagnostics 'error-location?)))
-       (unless (located? condition)
+            (located? (module-ref diagnostics 'error-location?))
+            (location (module-ref diagnostics 'error-location))
+            (location->string (module-ref diagnostics 'location->string)))
+       ;; Without a file name to start the line, say who speaks.
+       (unless (and (located? condition)
+                    (location->string (location condition)))
          (format port "~a: " %program-name))
        (report condition port)))
     ((key . args)
@@ -443,14 +447,29 @@ process ID, for example: byre container exec ~a /bin/sh" pid-string)))
               (status
                (call-with-error-handling
                 (lambda ()
-                  ;; Resolved here, not imported: the container machinery
-                  ;; loads the C++ extension, which --help need not pay for.
-                  (let ((container-exec
-                         (module-ref (resolve-interface '(byre container))
-                                     'container-exec)))
-                    (container-exec pid (cons program args)
-                                    #:environment
-                                    (exec-environment pid)))))))
+                  (catch 'system-error
+                    (lambda ()
+                      ;; Resolved here, not imported: the container
+                      ;; machinery loads the C++ extension, which --help
+                      ;; need not pay for.
+                      (let ((container-exec
+                             (module-ref (resolve-interface '(byre container))
+                                         'container-exec)))
+                        (container-exec pid (cons program args)
+                                        #:environment
+                                        (exec-environment pid))))
+                    (lambda args
+                      (let ((message (system-error-message (cdr args))))
+                        (if (string-prefix? "exec " message)
+                            ;; COMMAND itself could not be run: say so with
+                            ;; the statuses shells and env(1) use.
+                            (begin
+                              (format (current-error-port)
+                                      "~a: error: ~a~%" %program-name message)
+                              (exit (if (= ENOENT (system-error-errno args))
+                                        127
+                                        126)))
+                            (apply throw args)))))))))
          (exit (status->exit-code status)))))))
 
 (define (byre-container args)
