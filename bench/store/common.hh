@@ -82,6 +82,51 @@ inline std::string random_hash_part(std::mt19937_64& rng) {
   return s;
 }
 
+// Replace BLOCK with SIZE bytes like those of store items: 45% of blocks
+// binary (random bytes, a third of them zero), 40% program text with a
+// store path every few hundred bytes, 15% lists of store paths (as in a
+// derivation or a manifest).  1 store path in 50 is one of the first tenth
+// of CANDIDATES (so a scanner never finds them all and stops early).
+inline void mixed_block(std::mt19937_64& rng, const std::vector<std::string>& candidates,
+                        std::string& block, std::size_t size) {
+  static const char* words[] = {"the", "static", "return", "include", "int",
+                                "of", "for", "while", "define", "char",
+                                "struct", "void", "guile", "lambda", "error",
+                                "module", "export", "string", "buffer", "list"};
+  auto store_path = [&](std::string& out) {
+    out += "/gnu/store/";
+    out += rng() % 50 == 0 ? candidates[rng() % (candidates.size() / 10 + 1)]
+                           : random_hash_part(rng);
+    out += "-";
+    out += words[rng() % 20];
+    out += "-1.";
+    out += std::to_string(rng() % 20);
+  };
+  block.clear();
+  unsigned kind = rng() % 100;
+  if (kind < 45) {
+    while (block.size() < size)
+      block += rng() % 3 == 0 ? '\0' : static_cast<char>(rng() % 256);
+  } else if (kind < 85) {
+    while (block.size() < size) {
+      if (rng() % 60 == 0) {
+        block += "\"";
+        store_path(block);
+        block += "/bin\";\n";
+      } else {
+        block += words[rng() % 20];
+        block += rng() % 8 == 0 ? "\n  " : " ";
+      }
+    }
+  } else {
+    while (block.size() < size) {
+      store_path(block);
+      block += "\n";
+    }
+  }
+  block.resize(size);
+}
+
 // A line describing the machine: CPU model, core count, kernel.
 inline std::string machine() {
   std::string model = "unknown CPU";
@@ -95,6 +140,15 @@ inline std::string machine() {
   uname(&u);
   return model + ", " + std::to_string(sysconf(_SC_NPROCESSORS_ONLN)) +
          " CPUs, Linux " + u.release;
+}
+
+// The first three fields of /proc/loadavg: other work on the machine skews
+// every figure, most of all those of two threads.
+inline std::string load_average() {
+  std::ifstream in("/proc/loadavg");
+  std::string a, b, c;
+  in >> a >> b >> c;
+  return a + " " + b + " " + c;
 }
 
 }  // namespace bench

@@ -38,53 +38,20 @@ struct Options {
   std::string kind = "mixed";
 };
 
-// Write the data file; return how many candidate occurrences were planted.
+// Write the data file.
 void generate(const std::string& file, const Options& o,
               const std::vector<std::string>& candidates) {
   std::mt19937_64 rng(1);
-  static const char* words[] = {"the", "static", "return", "include", "int",
-                                "of", "for", "while", "define", "char",
-                                "struct", "void", "guile", "lambda", "error",
-                                "module", "export", "string", "buffer", "list"};
-  auto store_path = [&](std::string& out) {
-    out += "/gnu/store/";
-    out += rng() % 50 == 0 ? candidates[rng() % (candidates.size() / 10 + 1)]
-                           : bench::random_hash_part(rng);
-    out += "-";
-    out += words[rng() % 20];
-    out += "-1.";
-    out += std::to_string(rng() % 20);
-  };
   std::ofstream out(file, std::ios::binary | std::ios::trunc);
   std::string block;
   const std::size_t total = o.mib << 20, block_size = 4096;
   for (std::size_t written = 0; written < total; written += block_size) {
-    block.clear();
-    unsigned kind = o.kind == "alphabet" ? 100 : rng() % 100;
-    if (kind == 100) {
-      while (block.size() < block_size)
-        block += nix_base32_alphabet[rng() % 32];
-    } else if (kind < 45) {
-      while (block.size() < block_size)
-        block += rng() % 3 == 0 ? '\0' : static_cast<char>(rng() % 256);
-    } else if (kind < 85) {
-      while (block.size() < block_size) {
-        if (rng() % 60 == 0) {
-          block += "\"";
-          store_path(block);
-          block += "/bin\";\n";
-        } else {
-          block += words[rng() % 20];
-          block += rng() % 8 == 0 ? "\n  " : " ";
-        }
-      }
+    if (o.kind == "alphabet") {
+      block.clear();
+      while (block.size() < block_size) block += nix_base32_alphabet[rng() % 32];
     } else {
-      while (block.size() < block_size) {
-        store_path(block);
-        block += "\n";
-      }
+      bench::mixed_block(rng, candidates, block, block_size);
     }
-    block.resize(block_size);
     out.write(block.data(), static_cast<std::streamsize>(block.size()));
   }
   if (!out) throw std::runtime_error("cannot write " + file);

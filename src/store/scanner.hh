@@ -40,6 +40,12 @@ public:
 private:
   void add(std::string_view hash_part, std::size_t index);
   void scan(const unsigned char* p, std::size_t n) noexcept;
+#if defined(__x86_64__)
+  template <std::uint64_t (*mask64)(const unsigned char*)>
+  std::size_t scan_blocks(const unsigned char* p, std::size_t n) noexcept;
+  std::size_t scan_blocks_sse2(const unsigned char* p, std::size_t n) noexcept;
+  std::size_t scan_blocks_avx2(const unsigned char* p, std::size_t n) noexcept;
+#endif
   void lookup(const unsigned char* window) noexcept;
 
   static constexpr std::size_t window = 32;
