@@ -43,6 +43,7 @@ int main(int argc, char** argv) {
   std::string file = bench::tmpdir() + "/byre-bench-closure-" + std::to_string(items) +
                      "x" + std::to_string(refs_per_item) + ".sqlite";
   std::printf("machine: %s\n", bench::machine().c_str());
+  std::printf("load average at start: %s\n", bench::load_average().c_str());
 
   std::mt19937_64 rng(11);
   std::vector<std::string> paths;

@@ -8,7 +8,6 @@
 #include <ctime>
 #include <functional>
 #include <set>
-#include <unordered_map>
 
 #include "store/error.hh"
 #include "store/store-path.hh"
@@ -403,13 +402,24 @@ Graph Database::load_graph() {
   Transaction tx(db_.get(), file_, "begin");
   {
     Graph graph;
-    std::unordered_map<std::int64_t, Graph::Id> ids;
+    // Graph ids by database id: database ids are allocated in increasing
+    // order and rarely far apart, so a vector indexed by them is dense.
+    constexpr Graph::Id none = ~Graph::Id{0};
+    std::vector<Graph::Id> ids;
     {
       Statement::Use q(statement("select id, path from ValidPaths order by id"));
       while (q.step()) {
-        ids.emplace(q.integer(0), graph.add(q.text(1)));
+        auto id = static_cast<std::size_t>(q.integer(0));
+        if (id >= ids.size()) ids.resize(std::max(id + 1, ids.size() * 2), none);
+        ids[id] = graph.add(q.text(1));
       }
     }
+    auto graph_id = [&](std::int64_t id) {
+      if (id < 0 || static_cast<std::size_t>(id) >= ids.size() || ids[id] == none)
+        throw database_error("load the reference graph", file_,
+                             "reference to a missing row " + std::to_string(id), 0);
+      return ids[static_cast<std::size_t>(id)];
+    };
     {
       // Rows come grouped by referrer (the primary key's order), so each
       // item's references are set at once.
@@ -418,7 +428,7 @@ Graph Database::load_graph() {
       std::vector<Graph::Id> refs;
       std::int64_t current = -1;
       auto flush = [&] {
-        if (current >= 0) graph.set_references(ids.at(current), refs);
+        if (current >= 0) graph.set_references(graph_id(current), refs);
         refs.clear();
       };
       while (q.step()) {
@@ -427,7 +437,7 @@ Graph Database::load_graph() {
           flush();
           current = referrer;
         }
-        refs.push_back(ids.at(q.integer(1)));
+        refs.push_back(graph_id(q.integer(1)));
       }
       flush();
     }
