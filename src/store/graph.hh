@@ -5,8 +5,9 @@
 // `references`, `referrers`, the closure of a set of roots (`requisites`)
 // and a topological order, without touching the database: the store loads
 // it once (Database::load_graph) and keeps it up to date as it registers
-// and deletes items.  A closure of 50,000 items out of 100,000 items and
-// 1,000,000 references takes a few milliseconds (bench/store/RESULTS.md).
+// and deletes items.  A closure of 54,000 items in a store of 100,000 items
+// and 1,000,000 references takes about a millisecond
+// (bench/store/RESULTS.md).
 //
 // Self-references (an item that mentions its own hash) are kept as edges
 // but never make an item its own dependency in an order.

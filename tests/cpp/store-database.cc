@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <set>
+#include <thread>
 
 #include "store/database.hh"
 #include "store/error.hh"
@@ -231,6 +232,28 @@ TEST_CASE("data_version tells another connection's commits", "[store][database]"
   two.register_path(item("theirs"));
   CHECK(one.data_version() != before);
   CHECK(one.is_valid(item("theirs").path));
+}
+
+TEST_CASE("concurrent writers on their own connections", "[store][database]") {
+  TempDir tmp;
+  std::string file = tmp.file("db.sqlite");
+  { Database create(file, prefix, fast()); }
+  PathInfo shared = item("shared");
+  auto writer = [&](int n) {
+    Database db(file, prefix, fast());
+    for (int i = 0; i < 100; ++i) {
+      // Both register the shared item too: the same item written twice.
+      PathInfo mine = item("w" + std::to_string(n) + "-" + std::to_string(i));
+      mine.references = {shared.path};
+      db.register_paths(std::vector<PathInfo>{shared, mine});
+    }
+  };
+  std::thread a(writer, 1), b(writer, 2);
+  a.join();
+  b.join();
+  Database db(file, prefix, fast());
+  CHECK(db.valid_paths().size() == 201);
+  CHECK(db.referrers(shared.path).size() == 200);
 }
 
 TEST_CASE("a database that cannot be opened names its file", "[store][database]") {
