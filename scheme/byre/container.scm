@@ -12,6 +12,9 @@
   #:use-module (byre file-systems)
   #:use-module (ice-9 match)
   #:use-module (srfi srfi-1)
+  ;; Autoloaded by (ice-9 ftw)'s scandir: once the container has pivoted
+  ;; its file can no longer be found, so it is loaded now (NOTES.md).
+  #:use-module ((ice-9 i18n) #:select ())
   #:export (%namespaces
             user-namespace-supported?
             unprivileged-user-namespace-supported?
@@ -62,7 +65,7 @@ user namespace must deny before mapping group ids."
   ;; How long, in milliseconds, a forked container may take to say it can
   ;; run Scheme before it is taken for stuck (a lock another thread held at
   ;; fork time), killed and started again.
-  (make-parameter 5000))
+  (make-parameter 1000))
 
 (define %start-retries 0)
 (define (container-start-retries)
@@ -154,7 +157,9 @@ CREATE?)."
         (file-system-options fs)
         (file-system-flags fs)
         (file-system-mount-may-fail? fs)
-        (file-system-create-mount-point? fs)))
+        ;; The root is a fresh tmpfs: every mount point is created, as a
+        ;; file or a directory to match a bind's source.
+        #t))
 
 (define (mounts->plan mounts)
   (unless (list? mounts)
@@ -228,10 +233,21 @@ caller's code (whose dynamic extent belongs to the parent)."
       (flush-all-ports)
       (primitive-exit 0))
     (lambda (key . args)
-      (false-if-exception
-       (print-exception (current-error-port) #f key args))
-      (false-if-exception (flush-all-ports))
-      (primitive-exit 1))))
+      (define (status value)
+        (match value
+          ((or () (#t)) 0)
+          ((#f) 1)
+          (((? integer? n)) n)
+          (_ 1)))
+      (if (eq? key 'quit)                       ;(exit N) in THUNK
+          (begin
+            (false-if-exception (flush-all-ports))
+            (primitive-exit (status args)))
+          (begin
+            (false-if-exception
+             (print-exception (current-error-port) #f key args))
+            (false-if-exception (flush-all-ports))
+            (primitive-exit 1))))))
 
 (define* (run-container root mounts namespaces host-uids thunk
                         #:key (guest-uid 0) (guest-gid 0)
@@ -302,6 +318,8 @@ list of symbols such as sys_admin, are kept in addition to the default set
                         "byre: warning: container process ~a was stuck at \
 start-up (attempt ~a of ~a); killed it~%"
                         pid attempt %max-start-attempts)
+                ;; Flushed now, or the next child would print it again.
+                (force-output (current-error-port))
                 (if (< attempt %max-start-attempts)
                     (retry (+ attempt 1))
                     (throw 'system-error 'run-container "~A"

@@ -19,6 +19,7 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
+#include <ctime>
 
 #include "process/helpers.hh"
 
@@ -365,13 +366,18 @@ Forked spawn_fork(const Plan& plan, bool stop_before_pivot) {
 
   pid_t first;
   sigset_t saved;
+  pthread_sigmask(SIG_SETMASK, nullptr, &saved);
   {
-    SignalsBlocked blocked;
-    saved = blocked.saved();
+    // Signals stay unblocked in the caller across the fork: libgc stops the
+    // world with signals, and a thread blocking them while it waits for
+    // the collector's lock (in the fork hooks) would deadlock the process.
     // A no-op when libgc handles fork itself; otherwise the same work.
     GC_atfork_prepare();
     first = fork();
     if (first == 0) {
+      sigset_t all;
+      sigfillset(&all);
+      pthread_sigmask(SIG_SETMASK, &all, nullptr);
       GC_atfork_child();
       caller.reset();
       int fd = child.get();
@@ -479,9 +485,22 @@ void report_ready(int fd, bool close_fd) {
 bool wait_ready(const Plan& plan, pid_t pid, int fd, int timeout_ms, bool close_fd) {
   Fd channel(close_fd ? fd : -1);
   struct pollfd p = {fd, POLLIN, 0};
+  // poll is interrupted by every stop-the-world signal of the collector
+  // (another thread allocating): wait for what is left, not the whole time.
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  const int64_t deadline = now.tv_sec * 1000 + now.tv_nsec / 1000000 + timeout_ms;
   int rc;
-  do rc = poll(&p, 1, timeout_ms);
-  while (rc < 0 && errno == EINTR);
+  for (;;) {
+    int left = timeout_ms;
+    if (timeout_ms >= 0) {
+      clock_gettime(CLOCK_MONOTONIC, &now);
+      int64_t remaining = deadline - (now.tv_sec * 1000 + now.tv_nsec / 1000000);
+      left = remaining < 0 ? 0 : static_cast<int>(remaining);
+    }
+    rc = poll(&p, 1, left);
+    if (rc >= 0 || errno != EINTR) break;
+  }
   if (rc == 0) return false;
   ChildReport report;
   ssize_t n = receive_report(fd, &report);
