@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <cstring>
 #include <ctime>
-#include <functional>
 #include <set>
 
 #include "store/error.hh"
