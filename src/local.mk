@@ -20,9 +20,10 @@ libguile_byre_la_SOURCES +=			\
   src/guile/bindings.hh				\
   src/guile/core.cc				\
   src/guile/container.cc			\
-  src/guile/mount.cc
+  src/guile/mount.cc				\
+  src/guile/relay.cc
 
-BYRE_SNARFED = src/guile/container.x src/guile/mount.x
+BYRE_SNARFED = src/guile/container.x src/guile/mount.x src/guile/relay.x
 BUILT_SOURCES += $(BYRE_SNARFED)
 CLEANFILES += $(BYRE_SNARFED)
 

@@ -327,24 +327,16 @@ start-up (attempt ~a of ~a); killed it~%"
                            (list EAGAIN))))))))))
 
 (define (call-with-relayed-signals pid signals proc)
-  "Call PROC while each of SIGNALS sent to this process is relayed to PID."
-  (let ((previous (map (lambda (signal)
-                         (sigaction signal
-                           (lambda (signal)
-                             (false-if-exception (kill pid signal)))))
-                       signals)))
-    (dynamic-wind
-      (const #t)
-      proc
-      (lambda ()
-        (for-each (lambda (signal handler)
-                    (match handler
-                      ((handler . flags) (sigaction signal handler flags))))
-                  signals previous)))))
+  "Call PROC while each of SIGNALS sent to this process is relayed to PID.
+The relay is done in C: a Scheme handler would run only once the waiting
+thread returns to Scheme."
+  (dynamic-wind
+    (lambda () (%install-signal-relay pid signals))
+    proc
+    (lambda () (%remove-signal-relay))))
 
 (define (wait-status pid)
-  (match (waitpid pid)
-    ((_ . status) status)))
+  (%wait-process pid))
 
 (define* (call-with-container mounts thunk
                               #:key (namespaces %namespaces)

@@ -1,8 +1,10 @@
 #include "container/excursion.hh"
+#include "container/spawn.hh"
 
 #include <fcntl.h>
 #include <gc/gc.h>
 #include <linux/nsfs.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/ioctl.h>
@@ -238,9 +240,15 @@ pid_t excursion_fork(pid_t target) {
   int sv[2];
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
     throw std::system_error(errno, std::generic_category(), "socketpair");
+  sigset_t saved;
+  pthread_sigmask(SIG_SETMASK, nullptr, &saved);
   GC_atfork_prepare();
   pid_t first = fork();
   if (first == 0) {
+    // No handler of the caller may run while two processes share memory.
+    sigset_t all;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, nullptr);
     GC_atfork_child();
     close(sv[0]);
     int error = 0;
@@ -252,23 +260,22 @@ pid_t excursion_fork(pid_t target) {
     if (!joining.pid_namespace()) {
       send_report(sv[1], 3, 0, 0, getpid());
       close(sv[1]);
+      pthread_sigmask(SIG_SETMASK, &saved, nullptr);
       return 0;
     }
-    // Joining a pid namespace moves only children: hand over to a child.
-    pid_t pid = fork();
-    if (pid != 0) {
-      send_report(sv[1], pid < 0 ? 1 : 3, -3, errno, pid);
-      _exit(0);
-    }
+    // Joining a pid namespace moves only children: hand over to a child of
+    // the caller, sharing this process's memory, which then exits.
+    if (hand_over(CLONE_PARENT | SIGCHLD, report_pid_and_exit, sv[1]) != 0) _exit(127);
     close(sv[1]);
+    pthread_sigmask(SIG_SETMASK, &saved, nullptr);
     return 0;
   }
   GC_atfork_parent();
-  int saved = errno;
+  int fork_error = errno;
   close(sv[1]);
   if (first < 0) {
     close(sv[0]);
-    throw std::system_error(saved, std::generic_category(), "fork");
+    throw std::system_error(fork_error, std::generic_category(), "fork");
   }
   Report r{};
   ssize_t n;
@@ -283,11 +290,7 @@ pid_t excursion_fork(pid_t target) {
     throw std::system_error(ECHILD, std::generic_category(),
                             "container-excursion: the joining process died");
   }
-  if (r.pid != first) {
-    // The intermediate process exits at once; its child is the caller's
-    // grandchild, reaped by it.
-    reap(first);
-  }
+  if (r.pid != first) reap(first);  // the intermediate process exits at once
   return r.pid;
 }
 

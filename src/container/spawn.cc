@@ -217,6 +217,8 @@ void handoff_side(unsigned high, unsigned low) {
   _exit(0);
 }
 
+}  // namespace
+
 // Continue in a new process that shares this one's memory (CLONE_VM plus
 // FLAGS) and return 0 there.  This process runs THEN(pid, ARG) on a stack
 // of its own and must exit from it.
@@ -250,6 +252,7 @@ pid_t hand_over(int flags, void (*then)(pid_t, long), long arg) {
 }
 
 void report_pid_and_exit(pid_t pid, long fd) {
+  // (declared in spawn.hh for excursions)
   // The forked child's last words.  Its thread id field and robust list
   // live in memory the new process now owns: the kernel must not clear
   // them when this one exits.
@@ -261,6 +264,8 @@ void report_pid_and_exit(pid_t pid, long fd) {
     send_report(static_cast<int>(fd), kPid, 0, 0, pid);
   _exit(0);
 }
+
+namespace {
 
 [[noreturn]] void init_loop(pid_t main_pid, long) {
   // PID 1 of the container when the child is not: reap every child and

@@ -64,6 +64,13 @@ void report_ready(int fd, bool close);
 // without limit.  Closes FD when CLOSE.
 bool wait_ready(const Plan& plan, pid_t pid, int fd, int timeout_ms, bool close);
 
+// The hand-over (spawn.cc): continue in a new process sharing this one's
+// memory (CLONE_VM plus FLAGS), returning 0 there, while this process runs
+// THEN(pid, ARG) on a stack of its own and exits.  REPORT_PID_AND_EXIT is
+// such a THEN: it sends the new pid through descriptor ARG.
+pid_t hand_over(int flags, void (*then)(pid_t, long), long arg);
+void report_pid_and_exit(pid_t pid, long fd);
+
 // Write the user namespace maps of process PID as SPEC says (directly, or
 // through newuidmap/newgidmap).
 void write_id_maps(pid_t pid, const ContainerSpec& spec);

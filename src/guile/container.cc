@@ -385,3 +385,4 @@ void init_container() {
 }
 
 }  // namespace byre::guile
+

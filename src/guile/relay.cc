@@ -1,0 +1,103 @@
+// Bindings for waiting on a container while relaying signals to it.
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "guile/bindings.hh"
+
+// ---------------------------------------------------------------------------
+// Relaying signals to a container while the caller waits for it.  Guile runs
+// Scheme signal handlers as asyncs, which a thread blocked in waitpid never
+// runs: the relay is a C handler, and the wait happens outside Guile mode.
+
+namespace byre::guile {
+
+namespace {
+volatile sig_atomic_t relay_target = 0;
+struct sigaction relay_saved[NSIG];
+bool relay_installed[NSIG];
+
+extern "C" void relay_signal(int sig) {
+  pid_t target = relay_target;
+  if (target > 0) kill(target, sig);
+}
+
+struct WaitArgs {
+  pid_t pid;
+  int status;
+  int error;
+};
+
+void* wait_without_guile(void* p) {
+  auto* w = static_cast<WaitArgs*>(p);
+  pid_t r;
+  do r = waitpid(w->pid, &w->status, 0);
+  while (r < 0 && errno == EINTR);
+  w->error = r < 0 ? errno : 0;
+  return nullptr;
+}
+}  // namespace
+
+BYRE_DEFINE(install_signal_relay, "%install-signal-relay", 2, 0, 0,
+            (SCM pid, SCM signals),
+            "Until %remove-signal-relay, relay each of SIGNALS, a list of "
+            "signal numbers, received by this process to process PID.")
+#define FUNC_NAME "%install-signal-relay"
+{
+  SCM_ASSERT_TYPE(scm_is_signed_integer(pid, 1, INT32_MAX), pid, 1, FUNC_NAME, "process id");
+  SCM_ASSERT_TYPE(scm_is_true(scm_list_p(signals)), signals, 2, FUNC_NAME, "list of signals");
+  for (SCM l = signals; scm_is_pair(l); l = scm_cdr(l))
+    SCM_ASSERT_TYPE(scm_is_signed_integer(scm_car(l), 1, NSIG - 1), signals, 2, FUNC_NAME,
+                    "list of signals");
+  relay_target = scm_to_int(pid);
+  for (SCM l = signals; scm_is_pair(l); l = scm_cdr(l)) {
+    int sig = scm_to_int(scm_car(l));
+    struct sigaction action;
+    std::memset(&action, 0, sizeof action);
+    action.sa_handler = relay_signal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    if (!relay_installed[sig] && sigaction(sig, &action, &relay_saved[sig]) == 0)
+      relay_installed[sig] = true;
+  }
+  return SCM_UNSPECIFIED;
+}
+#undef FUNC_NAME
+
+BYRE_DEFINE(remove_signal_relay, "%remove-signal-relay", 0, 0, 0, (),
+            "Restore the signal dispositions %install-signal-relay replaced.")
+#define FUNC_NAME "%remove-signal-relay"
+{
+  for (int sig = 1; sig < NSIG; ++sig)
+    if (relay_installed[sig]) {
+      sigaction(sig, &relay_saved[sig], nullptr);
+      relay_installed[sig] = false;
+    }
+  relay_target = 0;
+  return SCM_UNSPECIFIED;
+}
+#undef FUNC_NAME
+
+BYRE_DEFINE(wait_process, "%wait-process", 1, 0, 0, (SCM pid),
+            "Wait for child process PID outside Guile mode (the collector "
+            "need not stop this thread) and return its waitpid status.")
+#define FUNC_NAME "%wait-process"
+{
+  SCM_ASSERT_TYPE(scm_is_signed_integer(pid, 1, INT32_MAX), pid, 1, FUNC_NAME, "process id");
+  WaitArgs w{scm_to_int(pid), 0, 0};
+  scm_without_guile(wait_without_guile, &w);
+  if (w.error != 0) {
+    errno = w.error;
+    scm_syserror(FUNC_NAME);
+  }
+  return scm_from_int(w.status);
+}
+#undef FUNC_NAME
+
+void init_relay() {
+#include "guile/relay.x"
+}
+
+}  // namespace byre::guile

@@ -1,0 +1,401 @@
+;;; (byre container) and its façade (gnu build linux-container): Guix's
+;;; container API, the exec form, the container's file system, errors and
+;;; leaks.  Run as root and as an unprivileged user.
+
+(use-modules (harness)
+             (srfi srfi-1)
+             (srfi srfi-64)
+             (ice-9 ftw)
+             (ice-9 match)
+             (ice-9 rdelim)
+             (byre core)
+             (byre container)
+             (byre file-systems)
+             ((gnu build linux-container) #:prefix guix:))
+
+(define supported?
+  (if (zero? (getuid))
+      (user-namespace-supported?)
+      (unprivileged-user-namespace-supported?)))
+
+(define (exit-val status) (status:exit-val status))
+
+(define-syntax-rule (in-container body ...)
+  ;; The exit value of BODY … (a boolean, or 0-255) run in a container.
+  (exit-val (call-with-container '()
+              (lambda ()
+                (primitive-exit (let ((v (begin body ...)))
+                                  (cond ((eq? v #t) 0)
+                                        ((not v) 1)
+                                        (else v))))))))
+
+(define (temporary-directory)
+  (mkdtemp (string-append (or (getenv "TMPDIR") "/tmp") "/byre-test.XXXXXX")))
+
+(define (delete-recursively dir)
+  (for-each (lambda (entry)
+              (let ((file (string-append dir "/" entry)))
+                (if (eq? 'directory (stat:type (lstat file)))
+                    (delete-recursively file)
+                    (delete-file file))))
+            (scandir dir (lambda (e) (not (member e '("." ".."))))))
+  (rmdir dir))
+
+(define (errno-of thunk)
+  (catch 'system-error
+    (lambda () (thunk) 0)
+    (lambda args (system-error-errno args))))
+
+(define (read-bind dir)
+  ;; A read-only bind of DIR at the same place.
+  (file-system (device dir) (mount-point dir) (type "none")
+               (flags '(bind-mount read-only))))
+
+(define host-binaries
+  ;; What /bin/sh needs, bound read-only.
+  (filter-map (lambda (dir)
+                (and (file-exists? dir) (read-bind dir)))
+              '("/usr" "/bin" "/lib" "/lib64")))
+
+(test-begin "container")
+
+(test-equal "%namespaces" '(mnt pid ipc uts user net) %namespaces)
+(test-assert "support predicates answer booleans"
+  (every boolean? (list (user-namespace-supported?)
+                        (unprivileged-user-namespace-supported?)
+                        (setgroups-supported?))))
+(test-eq "the façade exports the same procedures"
+  call-with-container guix:call-with-container)
+
+(skip-unless supported? "user namespaces are not available to this user")
+(test-equal "call-with-container returns the waitpid status"
+  42
+  (exit-val (call-with-container '() (lambda () (primitive-exit 42)))))
+
+(skip-unless supported? "no user namespaces")
+(test-equal "(exit N) in the thunk is the exit value"
+  7
+  (exit-val (call-with-container '() (lambda () (exit 7)))))
+
+(skip-unless supported? "no user namespaces")
+(test-equal "an exception in the thunk exits with 1"
+  1
+  (exit-val (call-with-container '()
+              (lambda ()
+                (set-current-error-port (%make-void-port "w"))
+                (car '())))))
+
+(skip-unless supported? "no user namespaces")
+(test-assert "the thunk is PID 1, root, in an empty environment"
+  (in-container (and (= 1 (getpid)) (= 0 (getuid)) (= 0 (getgid))
+                     (null? (environ)))))
+
+(skip-unless supported? "no user namespaces")
+(test-assert "guest ids"
+  (exit-val (call-with-container '()
+              (lambda ()
+                (primitive-exit (if (and (= 1000 (getuid)) (= 100 (getgid))) 0 1)))
+              #:guest-uid 1000 #:guest-gid 100)))
+
+(skip-unless supported? "no user namespaces")
+(test-equal "the first child of the thunk is PID 2"
+  0
+  (exit-val (call-with-container '()
+              (lambda ()
+                (match (primitive-fork)
+                  (0 (primitive-exit (if (= 2 (getpid)) 0 1)))
+                  (pid (primitive-exit (exit-val (cdr (waitpid pid))))))))))
+
+(skip-unless supported? "no user namespaces")
+(test-equal "with child-is-pid1? #f an init is PID 1 and the thunk PID 2"
+  '(0 . 2)
+  (let ((dir (temporary-directory)))
+    (let ((status (call-with-container
+                   (list (file-system (device dir) (mount-point "/out")
+                                      (type "none") (flags '(bind-mount))))
+                   (lambda ()
+                     (call-with-output-file "/out/pid"
+                       (lambda (port) (write (getpid) port)))
+                     (primitive-exit 0))
+                   #:child-is-pid1? #f)))
+      (let ((pid (call-with-input-file (string-append dir "/pid") read)))
+        (delete-recursively dir)
+        (cons (exit-val status) pid)))))
+
+(skip-unless supported? "no user namespaces")
+(test-assert "process-spawned-hook gets the pid"
+  (let ((seen #f))
+    (call-with-container '() (lambda () (primitive-exit 0))
+                         #:process-spawned-hook (lambda (pid) (set! seen pid)))
+    (and (integer? seen) (> seen 1))))
+
+(skip-unless supported? "no user namespaces")
+(test-assert "run-container returns a pid to wait for"
+  (let* ((root (temporary-directory))
+         (pid (run-container root '() %namespaces 1
+                             (lambda () (primitive-exit 5)))))
+    (let ((status (cdr (waitpid pid))))
+      (rmdir root)
+      (= 5 (exit-val status)))))
+
+(skip-unless supported? "no user namespaces")
+(test-assert "the root is a fresh tmpfs, mode 0755, with /proc, /sys, /dev"
+  (in-container
+   (and (= #o755 (stat:perms (stat "/")))
+        (file-exists? "/proc/self/status")
+        (file-exists? "/sys/kernel")
+        (equal? '("." ".." "dev" "etc" "proc" "sys") (scandir "/")))))
+
+(skip-unless supported? "no user namespaces")
+(test-equal "/sys is read-only"
+  EROFS
+  (in-container (errno-of (lambda () (mkdir "/sys/x")))))
+
+(skip-unless supported? "no user namespaces")
+(test-assert "/dev has the usual devices and links"
+  (in-container
+   (and (every file-exists? '("/dev/null" "/dev/zero" "/dev/full"
+                              "/dev/random" "/dev/urandom" "/dev/pts"))
+        (equal? "pts/ptmx" (readlink "/dev/ptmx"))
+        (equal? "/proc/self/fd" (readlink "/dev/fd"))
+        (equal? "/proc/self/fd/0" (readlink "/dev/stdin"))
+        (equal? "/proc/self/fd/1" (readlink "/dev/stdout"))
+        (equal? "/proc/self/fd/2" (readlink "/dev/stderr"))
+        (begin
+          (call-with-output-file "/dev/null" (lambda (p) (display "x" p)))
+          #t))))
+
+(skip-unless supported? "no user namespaces")
+(test-assert "lo is up and /etc/hosts names localhost in a new net namespace"
+  (in-container
+   (and (string-contains (call-with-input-file "/etc/hosts" read-string)
+                         "localhost")
+        (let ((flags (call-with-input-file "/sys/class/net/lo/flags" read-line)))
+          (odd? (string->number (substring flags 2) 16)))))) ;IFF_UP
+
+(skip-unless supported? "no user namespaces")
+(test-assert "a new session, no_new_privs, the default capabilities"
+  (in-container
+   (let ((status (call-with-input-file "/proc/self/status" read-string)))
+     (and (= (getpid) (getsid 0))
+          (string-contains status "NoNewPrivs:\t1")
+          ;; chown (0) is kept, sys_admin (21) is not.
+          (let* ((line (find (lambda (l) (string-prefix? "CapEff:" l))
+                             (string-split status #\newline)))
+                 (mask (string->number (string-trim-both (substring line 7)) 16)))
+            (and (logbit? 0 mask) (not (logbit? 21 mask))))))))
+
+(skip-unless supported? "no user namespaces")
+(test-assert "capabilities asked for are kept"
+  (exit-val (call-with-container '()
+              (lambda ()
+                (let* ((status (call-with-input-file "/proc/self/status" read-string))
+                       (line (find (lambda (l) (string-prefix? "CapEff:" l))
+                                   (string-split status #\newline)))
+                       (mask (string->number (string-trim-both (substring line 7)) 16)))
+                  (primitive-exit (if (logbit? 21 mask) 0 1))))
+              #:capabilities '(sys_admin))))
+
+(skip-unless supported? "no user namespaces")
+(test-assert "read-only and writable mappings, file mount points"
+  (let* ((dir (temporary-directory))
+         (ro (string-append dir "/ro"))
+         (rw (string-append dir "/rw"))
+         (file (string-append dir "/file")))
+    (mkdir ro)
+    (mkdir rw)
+    (call-with-output-file file (lambda (p) (display "hello" p)))
+    (let ((status
+           (call-with-container
+            (map file-system-mapping->bind-mount
+                 (list (file-system-mapping (source ro) (target "/ro"))
+                       (file-system-mapping (source rw) (target "/rw")
+                                            (writable? #t))
+                       (file-system-mapping (source file) (target "/deep/f"))))
+            (lambda ()
+              (primitive-exit
+               (if (and (= EROFS (errno-of (lambda () (mkdir "/ro/x"))))
+                        (zero? (errno-of (lambda () (mkdir "/rw/x"))))
+                        (eq? 'regular (stat:type (stat "/deep/f")))
+                        (equal? "hello" (call-with-input-file "/deep/f" read-string)))
+                   0 1))))))
+      (let ((created (file-exists? (string-append rw "/x"))))
+        (delete-recursively dir)
+        (and (zero? (exit-val status)) created)))))
+
+(skip-unless supported? "no user namespaces")
+(test-equal "a read-only mapping cannot be made writable again"
+  #t
+  (let ((dir (temporary-directory)))
+    (let ((status
+           (call-with-container
+            (list (file-system (device dir) (mount-point "/ro") (type "none")
+                               (flags '(bind-mount read-only))))
+            (lambda ()
+              ;; Without CAP_SYS_ADMIN nothing can be remounted; with it the
+              ;; lock still keeps the bind read-only.
+              (system* "/bin/true")     ;no-op if absent
+              (primitive-exit
+               (if (= EROFS (errno-of (lambda () (mkdir "/ro/x")))) 0 1))))))
+      (rmdir dir)
+      (zero? (exit-val status)))))
+
+(skip-unless supported? "no user namespaces")
+(test-equal "a bind of a missing source is ENOENT in the caller"
+  ENOENT
+  (errno-of (lambda ()
+              (call-with-container
+               (list (file-system (device "/does-not-exist") (mount-point "/foo")
+                                  (type "none") (flags '(bind-mount))))
+               (lambda () (primitive-exit 0))))))
+
+(test-error "a relative mount point is refused"
+  #t
+  (call-with-container
+   (list (make-file-system "/tmp" "tmp" "none" '(bind-mount) #f #t #f #f #f #t '() #f))
+   (lambda () (primitive-exit 0))))
+
+(test-error "a mount point with .. is refused"
+  #t
+  (call-with-container
+   (list (make-file-system "/tmp" "/a/../b" "none" '(bind-mount) #f #t #f #f #f #t '() #f))
+   (lambda () (primitive-exit 0))))
+
+(skip-unless supported? "no user namespaces")
+(test-equal "a mount point through a link out of the root is refused"
+  EXDEV
+  (let* ((dir (temporary-directory))
+         (link (string-append dir "/escape")))
+    (symlink "/etc" link)
+    (let ((errno (errno-of
+                  (lambda ()
+                    (call-with-container
+                     (list (read-bind dir)
+                           (file-system (device "none") (mount-point
+                                                         (string-append dir "/escape/x"))
+                                        (type "tmpfs")))
+                     (lambda () (primitive-exit 0)))))))
+      (delete-recursively dir)
+      errno)))
+
+(test-error "an unknown namespace" 'wrong-type-arg
+  (call-with-container '() (lambda () #t) #:namespaces '(mnt bogus)))
+(test-error "a guest id out of range" 'wrong-type-arg
+  (call-with-container '() (lambda () #t) #:guest-uid -1))
+(test-error "a thunk that is not a procedure" 'wrong-type-arg
+  (call-with-container '() 42))
+
+(skip-unless supported? "no user namespaces")
+(test-equal "populate-file-system runs in the new root before the thunk"
+  0
+  (exit-val (call-with-container '()
+              (lambda ()
+                (primitive-exit (if (file-exists? "/populated") 0 1)))
+              #:populate-file-system
+              (lambda ()
+                (call-with-output-file "populated" (const #t))))))
+
+(skip-unless supported? "no user namespaces")
+(test-equal "writable-root? #f makes / read-only"
+  EROFS
+  (exit-val (call-with-container '()
+              (lambda () (primitive-exit (errno-of (lambda () (mkdir "/x")))))
+              #:writable-root? #f)))
+
+(skip-unless supported? "no user namespaces")
+(test-equal "SIGTERM to the caller reaches the container"
+  (+ 128 SIGTERM)
+  (exit-val (call-with-container '()
+              (lambda () (sleep 30) (primitive-exit 0))
+              #:process-spawned-hook
+              (lambda (pid)
+                (usleep 100000)
+                (kill (getpid) SIGTERM)))))
+
+(skip-unless supported? "no user namespaces")
+(test-assert "container-excursion joins the namespaces, pid namespace included"
+  (let* ((root (temporary-directory))
+         (pid (run-container root '() %namespaces 1
+                             (lambda () (sleep 30) (primitive-exit 0)))))
+    (dynamic-wind
+      (const #t)
+      (lambda ()
+        (usleep 100000)
+        (and (= 0 (container-excursion pid
+                    (lambda ()
+                      (primitive-exit
+                       (if (and (not (= 1 (getpid)))
+                                (file-exists? "/proc/1")
+                                (equal? '("." ".." "dev" "etc" "proc" "sys")
+                                        (scandir "/")))
+                           0 1)))))
+             (= 3 (container-excursion pid (lambda () (primitive-exit 3))))
+             (equal? '(hello #t)
+                     (container-excursion* pid
+                       (lambda ()
+                         (list 'hello
+                               (and (member "1" (scandir "/proc")) #t)))))))
+      (lambda ()
+        (kill pid SIGKILL)
+        (waitpid pid)
+        (rmdir root)))))
+
+(skip-unless supported? "no user namespaces")
+(test-equal "the exec form runs a program and returns its status"
+  3
+  (exit-val (run-program-in-container '("/bin/sh" "-c" "test $$ = 1 && exit 3")
+                                      #:mounts host-binaries)))
+
+(skip-unless supported? "no user namespaces")
+(test-assert "the exec form: environment, directory, hostname"
+  (let ((dir (temporary-directory)))
+    (let ((status (run-program-in-container
+                   '("/bin/sh" "-c" "echo \"$FOO $(pwd) $(cat /proc/sys/kernel/hostname)\" > /out/r")
+                   #:mounts (cons (file-system (device dir) (mount-point "/out")
+                                               (type "none") (flags '(bind-mount)))
+                                  host-binaries)
+                   #:environment '("FOO=bar") #:directory "/out"
+                   #:hostname "byre-test")))
+      (let ((result (call-with-input-file (string-append dir "/r") read-line)))
+        (delete-recursively dir)
+        (and (zero? (exit-val status))
+             (equal? result "bar /out byre-test"))))))
+
+(skip-unless supported? "no user namespaces")
+(test-equal "the exec form reports a missing program"
+  ENOENT
+  (errno-of (lambda () (spawn-container '("/no/such/program")))))
+
+(skip-unless supported? "no user namespaces")
+(test-assert "container-exec runs a command in a running container"
+  (let* ((root (temporary-directory))
+         (pid (run-container root host-binaries %namespaces 1
+                             (lambda () (sleep 30) (primitive-exit 0)))))
+    (dynamic-wind
+      (const #t)
+      (lambda ()
+        (usleep 100000)
+        (= 4 (exit-val (container-exec pid '("sh" "-c" "test -d /proc/1 && exit 4")
+                                       #:environment '("PATH=/bin:/usr/bin")))))
+      (lambda ()
+        (kill pid SIGKILL)
+        (waitpid pid)
+        (rmdir root)))))
+
+(skip-unless supported? "no user namespaces")
+(test-assert "200 containers leave no process, descriptor, mount or directory"
+  (let ((fds (length (scandir "/proc/self/fd")))
+        (mounts (%mount-points))
+        (roots (lambda ()
+                 (length (scandir (or (getenv "TMPDIR") "/tmp")
+                                  (lambda (e) (string-prefix? "byre-root." e)))))))
+    (let ((before (roots)))
+      (do ((i 0 (+ i 1))) ((= i 100))
+        (call-with-container '() (lambda () (primitive-exit 0)))
+        (run-program-in-container '("/bin/true") #:mounts host-binaries))
+      (and (= fds (length (scandir "/proc/self/fd")))
+           (equal? mounts (%mount-points))
+           (= before (roots))
+           (= ECHILD (errno-of (lambda () (waitpid WAIT_ANY WNOHANG))))))))
+
+(test-end/exit "container")
