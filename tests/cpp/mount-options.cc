@@ -3,6 +3,9 @@
 
 #include <sys/mount.h>
 
+#include <algorithm>
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
 #include <system_error>
 
@@ -22,10 +25,20 @@ TEST_CASE("option strings split into flags and data", "[mount]") {
 }
 
 TEST_CASE("locked flags come from statvfs", "[mount]") {
-  // /proc is mounted nosuid,nodev,noexec on every Linux host.
+  // They must agree with the mount table's options for /proc.
+  std::ifstream mountinfo("/proc/self/mountinfo");
+  std::string line, options;
+  while (std::getline(mountinfo, line)) {
+    std::istringstream fields(line);
+    std::string id, parent, devno, root, point;
+    fields >> id >> parent >> devno >> root >> point >> options;
+    if (point == "/proc") break;
+    options.clear();
+  }
+  REQUIRE_FALSE(options.empty());
   unsigned long flags = locked_flags("/proc");
-  REQUIRE((flags & MS_NOSUID) != 0u);
-  REQUIRE((flags & MS_NOEXEC) != 0u);
+  REQUIRE(((flags & MS_NOSUID) != 0u) == (options.find("nosuid") != std::string::npos));
+  REQUIRE(((flags & MS_NOEXEC) != 0u) == (options.find("noexec") != std::string::npos));
   REQUIRE_THROWS_AS(locked_flags("/does-not-exist"), std::system_error);
 }
 
