@@ -312,7 +312,9 @@ list of symbols such as sys_admin, are kept in addition to the default set
                 ;; the caller's behalf, so start again.
                 (false-if-exception (kill pid SIGKILL))
                 (false-if-exception (waitpid pid))
-                (false-if-exception (close-fdes fd))
+                ;; Without populate-file-system the wait closed FD already.
+                (when populate-file-system
+                  (false-if-exception (close-fdes fd)))
                 (set! %start-retries (+ 1 %start-retries))
                 (format (current-error-port)
                         "byre: warning: container process ~a was stuck at \
