@@ -266,6 +266,12 @@ pid_t excursion_fork(pid_t target) {
     // Joining a pid namespace moves only children: hand over to a child of
     // the caller, sharing this process's memory, which then exits.
     if (hand_over(CLONE_PARENT | SIGCHLD, report_pid_and_exit, sv[1]) != 0) _exit(127);
+    // Wait until the caller has our pid (see spawn_fork).
+    char next = 0;
+    ssize_t got;
+    do got = read(sv[1], &next, 1);
+    while (got < 0 && errno == EINTR);
+    if (got != 1) _exit(126);
     close(sv[1]);
     pthread_sigmask(SIG_SETMASK, &saved, nullptr);
     return 0;
@@ -281,6 +287,15 @@ pid_t excursion_fork(pid_t target) {
   ssize_t n;
   do n = recv(sv[0], &r, sizeof r, 0);
   while (n < 0 && errno == EINTR);
+  if (n > 0 && r.kind == 3 && r.pid != first) {
+    // The joined process waits for this word before it runs anything.
+    if (write(sv[0], "p", 1) != 1) {
+      kill(r.pid, SIGKILL);
+      reap(r.pid);
+      n = -1;
+      r.error = errno;
+    }
+  }
   close(sv[0]);
   if (n <= 0 || r.kind != 3) {
     reap(first);

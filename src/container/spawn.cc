@@ -3,6 +3,7 @@
 #include <dlfcn.h>
 #include <fcntl.h>
 #include <gc/gc.h>
+#include <linux/futex.h>
 #include <poll.h>
 #include <pthread.h>
 #include <pwd.h>
@@ -106,10 +107,17 @@ ssize_t receive_report(int fd, ChildReport* r) {
   return n;
 }
 
-void reap(pid_t pid) {
-  int status;
+int reap(pid_t pid) {
+  int status = 0;
   while (waitpid(pid, &status, __WALL) < 0 && errno == EINTR) {
   }
+  return status;
+}
+
+std::string how_it_ended(int status) {
+  if (WIFSIGNALED(status)) return " (killed by signal " + std::to_string(WTERMSIG(status)) + ")";
+  if (WIFEXITED(status)) return " (exit status " + std::to_string(WEXITSTATUS(status)) + ")";
+  return "";
 }
 
 void kill_and_reap(pid_t pid) {
@@ -257,7 +265,7 @@ void report_pid_and_exit(pid_t pid, long fd) {
   // live in memory the new process now owns: the kernel must not clear
   // them when this one exits.
   syscall(SYS_set_tid_address, nullptr);
-  syscall(SYS_set_robust_list, nullptr, 0);
+  syscall(SYS_set_robust_list, nullptr, sizeof(struct robust_list_head));
   if (pid < 0)
     send_report(static_cast<int>(fd), kFailed, kStepUnshare, errno);
   else
@@ -400,6 +408,12 @@ Forked spawn_fork(const Plan& plan, bool stop_before_pivot) {
           _exit(127);
         // The new process: PID 1 of the container, child of the caller.
         prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+        // Nothing of ours may reach the caller before the forked child's
+        // report of our pid: wait for the caller's word that it has it.
+        char next = 0;
+        do n = read(fd, &next, 1);
+        while (n < 0 && errno == EINTR);
+        if (n != 1 || next != 'p') _exit(126);
       } else {
         send_report(fd, kPid, 0, 0, getpid());
       }
@@ -438,10 +452,11 @@ Forked spawn_fork(const Plan& plan, bool stop_before_pivot) {
   ChildReport report;
   ssize_t n = receive_report(caller.get(), &report);
   if (n <= 0 || report.status != kUnshared) {
-    reap(first);
+    int status = reap(first);
     if (n > 0 && report.status == kFailed)
       throw SetupError(report.error, describe(plan, report.step));
-    throw SetupError(ECHILD, "the container's process exited before its set-up");
+    throw SetupError(ECHILD, "the container's process exited before its set-up" +
+                                 how_it_ended(status));
   }
   try {
     write_id_maps(first, spec);
@@ -455,12 +470,19 @@ Forked spawn_fork(const Plan& plan, bool stop_before_pivot) {
     throw std::system_error(error, std::generic_category(), "start the container's process");
   }
   n = receive_report(caller.get(), &report);
-  if (pid_ns) reap(first);
+  int status = 0;
+  if (pid_ns) status = reap(first);
   if (n <= 0 || report.status != kPid) {
-    if (!pid_ns) reap(first);
+    if (!pid_ns) status = reap(first);
     if (n > 0 && report.status == kFailed)
       throw SetupError(report.error, describe(plan, report.step));
-    throw SetupError(ECHILD, "the container's process exited before its set-up");
+    throw SetupError(ECHILD, "the container's process exited before its set-up" +
+                                 how_it_ended(status));
+  }
+  if (pid_ns && write(caller.get(), "p", 1) != 1) {
+    int error = errno;
+    kill_and_reap(report.pid);
+    throw std::system_error(error, std::generic_category(), "start the container's process");
   }
   return Forked{report.pid, caller.release()};
 }
