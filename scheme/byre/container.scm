@@ -224,6 +224,16 @@ so the host sees an empty directory throughout."
 ;;; The thunk form.
 ;;;
 
+(define (probe-locks)
+  "Take, in this freshly forked process, the locks of Guile and libgc that
+another thread of the parent may have held at fork time and that THUNK is
+likely to need: the port table (string ports, flush-all-ports at exit),
+the symbol table, the collector's lock.  A lock held at fork time stops us
+here, before we say we are ready, where the parent's watchdog sees it."
+  (call-with-output-string (lambda (port) (display "probe" port)))
+  (flush-all-ports)
+  (gensym "byre-probe"))
+
 (define (child-exit thunk)
   "Run THUNK in a container's process and exit, never returning to the
 caller's code (whose dynamic extent belongs to the parent)."
@@ -293,6 +303,7 @@ list of symbols such as sys_admin, are kept in addition to the default set
         ((0 . fd)
          (child-exit
           (lambda ()
+            (probe-locks)
             (%container-ready fd (not populate-file-system))
             (when populate-file-system
               (populate-file-system)
