@@ -304,9 +304,17 @@ void init_then(pid_t pid, long) {
 
 extern "C" void exit_on_signal(int sig) { _exit(128 + sig); }
 
+void (*fork_guard_lock)() = nullptr;
+void (*fork_guard_unlock)() = nullptr;
+
 }  // namespace
 
 // ---------------------------------------------------------------------------
+
+void set_fork_guard(void (*lock)(), void (*unlock)()) {
+  fork_guard_lock = lock;
+  fork_guard_unlock = unlock;
+}
 
 void write_id_maps(pid_t pid, const ContainerSpec& spec) {
   if (!(spec.namespaces & CLONE_NEWUSER) || spec.uid_map.empty()) return;
@@ -385,6 +393,7 @@ Forked spawn_fork(const Plan& plan, bool stop_before_pivot) {
     // world with signals, and a thread blocking them while it waits for
     // the collector's lock (in the fork hooks) would deadlock the process.
     // A no-op when libgc handles fork itself; otherwise the same work.
+    if (fork_guard_lock) fork_guard_lock();
     GC_atfork_prepare();
     first = fork();
     if (first == 0) {
@@ -392,6 +401,7 @@ Forked spawn_fork(const Plan& plan, bool stop_before_pivot) {
       sigfillset(&all);
       pthread_sigmask(SIG_SETMASK, &all, nullptr);
       GC_atfork_child();
+      if (fork_guard_unlock) fork_guard_unlock();
       caller.reset();
       int fd = child.get();
       prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
@@ -443,7 +453,10 @@ Forked spawn_fork(const Plan& plan, bool stop_before_pivot) {
       child.release();
       return Forked{0, fd};
     }
+    int fork_error = errno;
     GC_atfork_parent();
+    if (fork_guard_unlock) fork_guard_unlock();
+    errno = fork_error;
   }
   if (first < 0)
     throw std::system_error(errno, std::generic_category(), "fork the container's process");

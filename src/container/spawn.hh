@@ -49,6 +49,12 @@ struct Forked {
 };
 Forked spawn_fork(const Plan& plan, bool stop_before_pivot);
 
+// Locks that the host language's runtime wants held across the fork form's
+// fork (e.g. so that no thread of Guile is vacuuming its weak tables, whose
+// locks the child would otherwise inherit taken).  LOCK is called before
+// the fork; UNLOCK after it, in both processes.
+void set_fork_guard(void (*lock)(), void (*unlock)());
+
 // In the container, after populating the root: the rest of the plan.  On
 // failure, reports to the caller and exits.
 void continue_setup(const Plan& plan, int fd);

@@ -1,5 +1,6 @@
 // Bindings of src/container: plans, the two spawn forms, excursions.
 #include <gc/gc.h>
+#include <pthread.h>
 #include <sched.h>
 #include <sys/mount.h>
 #include <unistd.h>
@@ -377,7 +378,30 @@ BYRE_DEFINE(subordinate_range, "%subordinate-range", 3, 0, 0,
 }
 #undef FUNC_NAME
 
+// Guile vacuums its weak sets (the symbol table, the port table) in
+// after-GC hooks, in whichever thread collected, holding each set's lock.  A
+// fork at that moment gives the child a lock nobody will release.  These two
+// hooks, first and last of the after-GC hooks, bracket that work with a
+// mutex the fork form takes around its fork.
+pthread_mutex_t after_gc_mutex = PTHREAD_MUTEX_INITIALIZER;
+
+void* after_gc_begin(void*, void*, void*) {
+  pthread_mutex_lock(&after_gc_mutex);
+  return nullptr;
+}
+
+void* after_gc_end(void*, void*, void*) {
+  pthread_mutex_unlock(&after_gc_mutex);
+  return nullptr;
+}
+
+void fork_guard_lock() { pthread_mutex_lock(&after_gc_mutex); }
+void fork_guard_unlock() { pthread_mutex_unlock(&after_gc_mutex); }
+
 void init_container() {
+  scm_c_hook_add(&scm_after_gc_c_hook, after_gc_begin, nullptr, 0);
+  scm_c_hook_add(&scm_after_gc_c_hook, after_gc_end, nullptr, 1);
+  container::set_fork_guard(fork_guard_lock, fork_guard_unlock);
   plan_type = scm_make_foreign_object_type(
       scm_from_utf8_symbol("container-plan"),
       scm_list_1(scm_from_utf8_symbol("plan")), finalize_plan);
