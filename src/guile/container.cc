@@ -378,12 +378,17 @@ BYRE_DEFINE(subordinate_range, "%subordinate-range", 3, 0, 0,
 }
 #undef FUNC_NAME
 
-// Guile vacuums its weak sets (the symbol table, the port table) in
-// after-GC hooks, in whichever thread collected, holding each set's lock.  A
-// fork at that moment gives the child a lock nobody will release.  These two
-// hooks, first and last of the after-GC hooks, bracket that work with a
-// mutex the fork form takes around its fork.
+// Locks another thread may hold when the fork form forks, which the child
+// would inherit taken:
+// - Guile vacuums its weak sets (the symbol table, the port table) after
+//   each collection from a finalizer, in its finalizer thread, holding each
+//   set's lock: automatic finalization is paused across the fork, which
+//   waits for the finalizer thread to finish and stops it (it is started
+//   again on demand, in both processes);
+// - the after-GC hooks run in the thread that collected: two hooks, first
+//   and last, bracket them with a mutex the fork also takes.
 pthread_mutex_t after_gc_mutex = PTHREAD_MUTEX_INITIALIZER;
+int finalization_was_enabled = 0;
 
 void* after_gc_begin(void*, void*, void*) {
   pthread_mutex_lock(&after_gc_mutex);
@@ -395,8 +400,15 @@ void* after_gc_end(void*, void*, void*) {
   return nullptr;
 }
 
-void fork_guard_lock() { pthread_mutex_lock(&after_gc_mutex); }
-void fork_guard_unlock() { pthread_mutex_unlock(&after_gc_mutex); }
+void fork_guard_lock() {
+  finalization_was_enabled = scm_set_automatic_finalization_enabled(0);
+  pthread_mutex_lock(&after_gc_mutex);
+}
+
+void fork_guard_unlock() {
+  pthread_mutex_unlock(&after_gc_mutex);
+  if (finalization_was_enabled) scm_set_automatic_finalization_enabled(1);
+}
 
 void init_container() {
   scm_c_hook_add(&scm_after_gc_c_hook, after_gc_begin, nullptr, 0);
