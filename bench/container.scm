@@ -1,6 +1,6 @@
 ;;; Container start-up benchmarks (issue 2), all in one warm Guile process.
 ;;;
-;;;   ./pre-inst-env guile --no-auto-compile bench/container.scm [N]
+;;;   ./pre-inst-env guile --no-auto-compile bench/container.scm [N [MIB]]
 ;;;
 ;;; Prints, for N runs each (default 300), the median and mean wall time of:
 ;;;  - fork floor: primitive-fork + primitive-_exit + waitpid;
@@ -17,12 +17,22 @@
              (ice-9 match)
              (ice-9 format)
              (ice-9 rdelim)
+             (rnrs bytevectors)
              (srfi srfi-1))
 
 (define runs
   (match (command-line)
-    ((_ n) (string->number n))
+    ((_ n . _) (string->number n))
     (_ 300)))
+
+;; A second argument, MiB of live heap to hold while measuring: fork's cost
+;; grows with the process (page tables), byre's own work does not.
+(define ballast
+  (match (command-line)
+    ((_ _ mib) (let ((n (string->number mib)))
+                 (map (lambda (i) (make-bytevector (* 1024 1024) (modulo i 256)))
+                      (iota n))))
+    (_ '())))
 
 (define (now) (get-internal-real-time))
 (define (ms ticks) (/ (* 1000.0 ticks) internal-time-units-per-second))

@@ -21,9 +21,9 @@ libguile_byre_la_SOURCES +=			\
   src/guile/core.cc				\
   src/guile/container.cc			\
   src/guile/mount.cc				\
-  src/guile/relay.cc
+  src/guile/caller.cc
 
-BYRE_SNARFED = src/guile/container.x src/guile/mount.x src/guile/relay.x
+BYRE_SNARFED = src/guile/container.x src/guile/mount.x src/guile/caller.x
 BUILT_SOURCES += $(BYRE_SNARFED)
 CLEANFILES += $(BYRE_SNARFED)
 

@@ -209,15 +209,11 @@ CREATE?)."
     (directory . ,directory)))
 
 (define (call-with-temporary-root proc)
-  "Call PROC with a new empty directory, removed when PROC returns or
-raises.  The container mounts its root there in its own mount namespace,
-so the host sees an empty directory throughout."
-  (let ((root (mkdtemp (string-append (or (getenv "TMPDIR") "/tmp")
-                                      "/byre-root.XXXXXX"))))
-    (dynamic-wind
-      (const #t)
-      (lambda () (proc root))
-      (lambda () (false-if-exception (rmdir root))))))
+  "Call PROC with the directory on which containers mount their root: an
+empty directory of this process's own, which a container covers with its
+tmpfs only in its own mount namespace, so the host always sees it empty
+and containers can share it.  It is removed when this process exits."
+  (proc (%container-root-directory)))
 
 
 ;;;

@@ -57,6 +57,6 @@ SCM from_strings(const std::vector<std::string>& strings);
 // The init functions of each binding file.
 void init_container();
 void init_mount();
-void init_relay();
+void init_caller();
 
 }  // namespace byre::guile

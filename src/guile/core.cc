@@ -106,5 +106,5 @@ SCM from_strings(const std::vector<std::string>& strings) {
 extern "C" void init_byre() {
   byre::guile::init_container();
   byre::guile::init_mount();
-  byre::guile::init_relay();
+  byre::guile::init_caller();
 }

@@ -383,8 +383,8 @@
         (rmdir root)))))
 
 (skip-unless supported? "no user namespaces")
-(test-equal "200 containers leave no process, descriptor, mount or directory"
-  '(descriptors mounts directories processes)
+(test-equal "200 containers leave no process, descriptor, mount or file"
+  '(descriptors mounts files processes)
   (let* ((descriptors
           ;; Guile's own pipes (the finalizer thread's, started on demand)
           ;; come and go; byre's channels are sockets and its set-up opens
@@ -396,30 +396,37 @@
                                 (and target (not (string-prefix? "pipe:" target)))))
                             (scandir "/proc/self/fd")))))
          (fds (descriptors))
-         (mounts (%mount-points))
-         ;; Temporary roots go to a directory of this test's own, so that
-         ;; suites running beside it do not count.
-         (tmpdir (temporary-directory))
-         (previous (getenv "TMPDIR"))
-         (roots (lambda ()
-                  (length (scandir tmpdir
-                                   (lambda (e) (string-prefix? "byre-root." e)))))))
-    (setenv "TMPDIR" tmpdir)
-    (let ((before (roots)))
-      (do ((i 0 (+ i 1))) ((= i 100))
-        (call-with-container '() (lambda () (primitive-exit 0)))
-        (run-program-in-container '("/bin/true") #:mounts host-binaries))
-      (let ((result
-             (filter-map (lambda (ok? what) (and ok? what))
-                  (list (= fds (descriptors))
-                        (equal? mounts (%mount-points))
-                        (= before (roots))
-                        (= ECHILD (errno-of (lambda ()
-                                              (let ((r (waitpid WAIT_ANY WNOHANG)))
-                                                (format #t "# left: ~s~%" r))))))
-                  '(descriptors mounts directories processes))))
-        (if previous (setenv "TMPDIR" previous) (unsetenv "TMPDIR"))
-        (rmdir tmpdir)
-        result))))
+         (mounts (%mount-points)))
+    (do ((i 0 (+ i 1))) ((= i 100))
+      (call-with-container '() (lambda () (primitive-exit 0)))
+      (run-program-in-container '("/bin/true") #:mounts host-binaries))
+    (filter-map (lambda (ok? what) (and ok? what))
+                (list (= fds (descriptors))
+                      (equal? mounts (%mount-points))
+                      ;; The host sees the root directory empty.
+                      (equal? '("." "..") (scandir (%container-root-directory)))
+                      (= ECHILD (errno-of (lambda () (waitpid WAIT_ANY WNOHANG)))))
+                '(descriptors mounts files processes))))
+
+(skip-unless supported? "no user namespaces")
+(test-assert "the root directory goes when its process exits"
+  (let* ((dir (temporary-directory))
+         (script (string-append dir "/script.scm")))
+    (call-with-output-file script
+      (lambda (port)
+        (write '(begin
+                  (use-modules (byre container) (byre core))
+                  (display (%container-root-directory))
+                  (call-with-container '() (lambda () (primitive-exit 0)))
+                  (exit 0))
+               port)))
+    (let* ((pipe ((@ (ice-9 popen) open-pipe*) OPEN_READ
+                  "guile" "--no-auto-compile" script))
+           (root (read-line pipe)))
+      ((@ (ice-9 popen) close-pipe) pipe)
+      (delete-recursively dir)
+      (and (string? root)
+           (string-prefix? "/" root)
+           (not (file-exists? root))))))
 
 (test-end/exit "container")

@@ -1,9 +1,16 @@
-// Bindings for waiting on a container while relaying signals to it.
+// Bindings for a container's surroundings in the caller: waiting on it
+// while relaying signals to it, and the directory its root is mounted on.
 #include <signal.h>
 #include <sys/wait.h>
 
+#include <unistd.h>
+
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <mutex>
+#include <string>
+#include <vector>
 
 #include "guile/bindings.hh"
 
@@ -96,8 +103,67 @@ BYRE_DEFINE(wait_process, "%wait-process", 1, 0, 0, (SCM pid),
 }
 #undef FUNC_NAME
 
-void init_relay() {
-#include "guile/relay.x"
+}  // namespace byre::guile
+
+// ---------------------------------------------------------------------------
+// The directory a container's tmpfs root is mounted on, in the container's
+// own mount namespace.  The host only ever sees it empty, and any number of
+// containers can use it at once, so one per process is enough: made on first
+// use, removed when the process that made it exits.
+
+namespace byre::guile {
+
+namespace {
+std::mutex root_directory_mutex;
+std::string root_directory;
+pid_t root_directory_owner = 0;
+
+extern "C" void remove_root_directory() {
+  // Only the process that made it: containers and excursions exit too.
+  if (root_directory_owner == getpid() && !root_directory.empty())
+    rmdir(root_directory.c_str());
+}
+}  // namespace
+
+BYRE_DEFINE(container_root_directory, "%container-root-directory", 0, 0, 0, (),
+            "Return the empty directory on which containers mount their root, "
+            "made under TMPDIR (or /tmp) on first use and removed when this "
+            "process exits.")
+#define FUNC_NAME "%container-root-directory"
+{
+  std::string path;
+  int error = 0;
+  {
+    std::lock_guard<std::mutex> lock(root_directory_mutex);
+    if (root_directory.empty() || root_directory_owner != getpid()) {
+      const char* tmp = getenv("TMPDIR");
+      std::string templ = std::string(tmp && *tmp ? tmp : "/tmp") + "/byre-root.XXXXXX";
+      std::vector<char> buffer(templ.begin(), templ.end());
+      buffer.push_back('\0');
+      if (mkdtemp(buffer.data()) == nullptr) {
+        error = errno;
+      } else {
+        if (root_directory_owner == 0) atexit(remove_root_directory);
+        root_directory = buffer.data();
+        root_directory_owner = getpid();
+      }
+    }
+    path = root_directory;
+  }
+  if (error != 0) {
+    errno = error;
+    scm_syserror(FUNC_NAME);
+  }
+  return scm_from_utf8_string(path.c_str());
+}
+#undef FUNC_NAME
+
+}  // namespace byre::guile
+
+namespace byre::guile {
+
+void init_caller() {
+#include "guile/caller.x"
 }
 
 }  // namespace byre::guile
