@@ -399,8 +399,10 @@ bool write_all(int fd, const char* data) {
   return true;
 }
 
-bool write_proc_file(const char* path, const char* data) {
-  int fd = open(path, O_WRONLY | O_CLOEXEC);
+bool write_proc_file(int dir, const char* path, const char* data) {
+  // The map files are opened after unshare: they belong to the namespace
+  // the process is in when they are opened.
+  int fd = openat(dir, path, O_WRONLY | O_CLOEXEC);
   if (fd < 0) return false;
   bool ok = write_all(fd, data);
   int saved = errno;
@@ -436,13 +438,18 @@ int do_mount(int root, const Step& s) {
   return rc;
 }
 
-int lock_mounts(const Step& s) {
+int lock_mounts(const Step& s, int proc_self) {
   // Mounts inherited by a mount namespace owned by a less privileged user
   // namespace are locked: they cannot be unmounted or made writable there.
+  if (proc_self < 0) {
+    errno = EBADF;
+    return -1;
+  }
   if (unshare(CLONE_NEWUSER | CLONE_NEWNS) != 0) return -1;
-  if (!write_proc_file("/proc/self/setgroups", "deny")) return -1;
-  if (!write_proc_file("/proc/self/uid_map", s.a)) return -1;
-  if (!write_proc_file("/proc/self/gid_map", s.d)) return -1;
+  if (!write_proc_file(proc_self, "setgroups", "deny")) return -1;
+  if (!write_proc_file(proc_self, "uid_map", s.a)) return -1;
+  if (!write_proc_file(proc_self, "gid_map", s.d)) return -1;
+  close(proc_self);
   return 0;
 }
 
@@ -491,8 +498,8 @@ int apply_capabilities(const CapabilityMasks& caps) {
 
 }  // namespace
 
-int Plan::run(std::size_t first, StepKind stop, int* error, int* root_fd) const {
-  int& root = *root_fd;
+int Plan::run(std::size_t first, StepKind stop, int* error, State* state) const {
+  int& root = state->root;
   for (std::size_t i = first; i < steps_.size(); ++i) {
     const Step& s = steps_[i];
     if (s.kind == stop) return -1;
@@ -509,6 +516,10 @@ int Plan::run(std::size_t first, StepKind stop, int* error, int* root_fd) const 
       case StepKind::open_root:
         root = open(s.a, O_PATH | O_DIRECTORY | O_CLOEXEC);
         rc = root < 0 ? -1 : 0;
+        if (rc == 0) {
+          state->proc_self = open("/proc/self", O_PATH | O_DIRECTORY | O_CLOEXEC);
+          rc = state->proc_self < 0 ? -1 : 0;
+        }
         break;
       case StepKind::mount:
         rc = do_mount(root, s);
@@ -575,7 +586,7 @@ int Plan::run(std::size_t first, StepKind stop, int* error, int* root_fd) const 
         rc = loopback_up();
         break;
       case StepKind::lock_mounts:
-        rc = lock_mounts(s);
+        rc = lock_mounts(s, state->proc_self);
         break;
       case StepKind::new_session:
         // The container cannot inject input into the caller's terminal.

@@ -80,8 +80,14 @@ class Plan {
   // Run every step from FIRST until a step of kind STOP (not included) or
   // the end; return the index of the step that failed, or -1.  ERROR gets
   // its errno.  Called in the child: system calls only.
-  // ROOT holds the descriptor of the new root between steps (-1 at first).
-  int run(std::size_t first, StepKind stop, int* error, int* root) const;
+  // What the child keeps between steps: descriptors of the new root and of
+  // its own /proc/self directory (the latter still usable after pivot_root,
+  // when the host's /proc is gone).
+  struct State {
+    int root = -1;
+    int proc_self = -1;
+  };
+  int run(std::size_t first, StepKind stop, int* error, State* state) const;
   // The index of the first step of KIND, or the number of steps.
   std::size_t find(StepKind kind) const;
 

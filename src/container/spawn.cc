@@ -171,8 +171,9 @@ int exec_child(void* p) {
   do n = read(fd, &go, 1);
   while (n < 0 && errno == EINTR);
   if (n != 1 || go != 'g') _exit(126);
-  int root = -1, error = 0;
-  int failed = plan.run(0, StepKind(255), &error, &root);
+  Plan::State state;
+  int error = 0;
+  int failed = plan.run(0, StepKind(255), &error, &state);
   if (failed >= 0) fail_in_child(fd, failed, error);
   const ContainerSpec& spec = plan.spec();
   execve(spec.argv[0].c_str(), plan.argv(), plan.envp());
@@ -304,6 +305,10 @@ void init_then(pid_t pid, long) {
 
 extern "C" void exit_on_signal(int sig) { _exit(128 + sig); }
 
+// The set-up state a child paused for populate-file-system resumes with
+// (one per process: only the container's process uses it).
+Plan::State paused_state;
+
 void (*fork_guard_lock)() = nullptr;
 void (*fork_guard_unlock)() = nullptr;
 
@@ -427,15 +432,16 @@ Forked spawn_fork(const Plan& plan, bool stop_before_pivot) {
       } else {
         send_report(fd, kPid, 0, 0, getpid());
       }
-      int root = -1, error = 0;
+      int error = 0;
       StepKind stop = stop_before_pivot ? StepKind::pivot_root : StepKind(255);
-      int failed = plan.run(0, stop, &error, &root);
+      int failed = plan.run(0, stop, &error, &paused_state);
       if (failed >= 0) fail_in_child(fd, failed, error);
       if (stop_before_pivot) {
         // populate-file-system runs in the new root.
-        if (root >= 0) {
-          if (fchdir(root) != 0) fail_in_child(fd, static_cast<int>(plan.find(StepKind::pivot_root)), errno);
-          close(root);
+        if (paused_state.root >= 0) {
+          if (fchdir(paused_state.root) != 0) fail_in_child(fd, static_cast<int>(plan.find(StepKind::pivot_root)), errno);
+          close(paused_state.root);
+          paused_state.root = -1;
         }
         pthread_sigmask(SIG_SETMASK, &saved, nullptr);
         child.release();
@@ -501,9 +507,9 @@ Forked spawn_fork(const Plan& plan, bool stop_before_pivot) {
 }
 
 void continue_setup(const Plan& plan, int fd) {
-  int root = -1, error = 0;
+  int error = 0;
   std::size_t from = plan.find(StepKind::pivot_root);
-  int failed = plan.run(from, StepKind(255), &error, &root);
+  int failed = plan.run(from, StepKind(255), &error, &paused_state);
   if (failed >= 0) fail_in_child(fd, failed, error);
   const ContainerSpec& spec = plan.spec();
   if (!spec.child_is_pid1 && (spec.namespaces & CLONE_NEWPID)) {

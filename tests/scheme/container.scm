@@ -367,6 +367,81 @@
   (errno-of (lambda () (spawn-container '("/no/such/program")))))
 
 (skip-unless supported? "no user namespaces")
+(test-equal "only standard input, output and error reach the program"
+  "0 1 2 3"
+  ;; 3 is ls's own directory descriptor.
+  (let* ((dir (temporary-directory))
+         (out (string-append dir "/fds"))
+         (extra (open-input-file "/dev/null")))    ;must not leak in
+    (run-program-in-container '("/bin/sh" "-c" "ls /proc/self/fd | sort -n | tr '\\n' ' ' > /out/fds")
+                              #:mounts (cons (file-system (device dir) (mount-point "/out")
+                                                          (type "none") (flags '(bind-mount)))
+                                             host-binaries))
+    (close-port extra)
+    (let ((result (string-trim-both (call-with-input-file out read-string))))
+      (delete-recursively dir)
+      result)))
+
+(skip-unless supported? "no user namespaces")
+(test-equal "locked mounts: even with CAP_SYS_ADMIN a read-only bind stays read-only"
+  '(locked . unlocked)
+  (let* ((dir (temporary-directory))
+         (try (lambda (lock?)
+                (exit-val
+                 (run-program-in-container
+                  '("/bin/sh" "-c" "mount -o remount,bind,rw /ro 2>/dev/null && touch /ro/x")
+                  #:mounts (cons (file-system (device dir) (mount-point "/ro") (type "none")
+                                              (flags '(bind-mount read-only)))
+                                 host-binaries)
+                  #:capabilities '(sys_admin)
+                  #:lock-mounts? lock?
+                  #:environment '("PATH=/bin:/usr/bin")))))
+         (locked (try #t))
+         (created-locked (file-exists? (string-append dir "/x")))
+         (unlocked (try #f)))
+    (delete-recursively dir)
+    (cons (if (and (not (zero? locked)) (not created-locked)) 'locked 'writable)
+          (if (zero? unlocked) 'unlocked 'refused))))
+
+(skip-unless (and supported? (not (zero? (getuid)))
+                  (false-if-exception
+                   (%subordinate-range "/etc/subuid" (passwd:name (getpwuid (getuid))) (getuid)))
+                  (file-exists? "/usr/bin/newuidmap"))
+             "rootless: no /etc/subuid range or no newuidmap")
+(test-equal "rootless host-uids > 1 maps a subordinate range"
+  '(0 . 1000)
+  (let ((dir (temporary-directory)))
+    (call-with-container
+     (list (file-system (device dir) (mount-point "/out") (type "none")
+                        (flags '(bind-mount))))
+     (lambda ()
+       (call-with-output-file "/out/map"
+         (lambda (port)
+           (write (call-with-input-file "/proc/self/uid_map"
+                    (lambda (in)
+                      (let loop ((total 0))
+                        (match (read-line in)
+                          ((? eof-object?) total)
+                          (line (loop (+ total (string->number
+                                                (last (string-tokenize line))))))))))
+                  port)))
+       ;; A second id works: become uid 1 inside.
+       (setuid 1)
+       (primitive-exit 0))
+     #:host-uids 1000)
+    (let ((total (call-with-input-file (string-append dir "/map") read)))
+      (delete-recursively dir)
+      (cons 0 total))))
+
+(test-error "rootless host-uids > 1 without a subordinate range is a clear error"
+  #t
+  (if (zero? (getuid))
+      (throw 'misc-error "root has no such limit")
+      (parameterize ()
+        (call-with-container '() (lambda () (primitive-exit 0))
+                             #:host-uids 4000000000))))
+
+(skip-unless supported? "no user namespaces")
 (test-assert "container-exec runs a command in a running container"
   (let* ((root (temporary-directory))
          (pid (run-container root host-binaries %namespaces 1
