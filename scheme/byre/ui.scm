@@ -99,7 +99,7 @@ terms of its licence.  There is NO WARRANTY, to the extent permitted by law.
   "Return the message of a `system-error' exception whose arguments are
 ARGS, as one line."
   (match args
-    ((subr (? string? message) (? list? message-args) . _)
+    ((_ (? string? message) (? list? message-args) . _)
      (apply simple-format #f message message-args))
     (_ (format #f "~s" args))))
 
