@@ -9,12 +9,16 @@
 
 (define-module (byre container)
   #:use-module (byre core)
-  #:use-module (byre file-systems)
+  ;; Loaded when a container is made, not when `byre' starts.
+  #:autoload (byre file-systems) (file-system? file-system-mapping?
+                                  file-system-mapping->bind-mount
+                                  file-system-device file-system-mount-point
+                                  file-system-type file-system-options
+                                  file-system-flags file-system-mount?
+                                  file-system-mount-may-fail?)
   #:use-module (ice-9 match)
   #:use-module (srfi srfi-1)
-  ;; Autoloaded by (ice-9 ftw)'s scandir: once the container has pivoted
-  ;; its file can no longer be found, so it is loaded now (NOTES.md).
-  #:use-module ((ice-9 i18n) #:select ())
+  #:re-export (%default-container-capabilities)
   #:export (%namespaces
             user-namespace-supported?
             unprivileged-user-namespace-supported?
@@ -29,7 +33,6 @@
             run-program-in-container
             container-exec
 
-            %default-container-capabilities
             %container-start-timeout
             container-start-retries))
 
@@ -230,6 +233,12 @@ here, before we say we are ready, where the parent's watchdog sees it."
   (flush-all-ports)
   (gensym "byre-probe"))
 
+(define (preload-autoloads)
+  ;; Modules that common procedures autoload, such as (ice-9 i18n) for
+  ;; (ice-9 ftw)'s scandir, cannot be found once the child has pivoted to
+  ;; its new root (NOTES.md): load them now, in the parent.
+  (resolve-module '(ice-9 i18n)))
+
 (define (child-exit thunk)
   "Run THUNK in a container's process and exit, never returning to the
 caller's code (whose dynamic extent belongs to the parent)."
@@ -281,6 +290,7 @@ list of symbols such as sys_admin, are kept in addition to the default set
   (check-thunk "thunk" thunk)
   (when populate-file-system
     (check-thunk "populate-file-system" populate-file-system))
+  (preload-autoloads)
   (let ((plan (%make-container-plan
                (container-spec #:root root #:mounts mounts
                                #:namespaces namespaces #:host-uids host-uids
@@ -384,6 +394,7 @@ PROCESS-SPAWNED-HOOK is called with the container's PID."
   "Run THUNK in a child process that joined the namespaces of process PID
 and return its exit value."
   (check-thunk "thunk" thunk)
+  (preload-autoloads)
   (flush-all-ports)
   (match (%container-excursion-fork pid)
     (0 (child-exit thunk))
@@ -393,6 +404,7 @@ and return its exit value."
   "Like container-excursion, but return the value THUNK returns, which must
 have a printed representation that read can read back."
   (check-thunk "thunk" thunk)
+  (preload-autoloads)
   (match (pipe)
     ((in . out)
      (flush-all-ports)

@@ -25,16 +25,28 @@ using container::ContainerSpec;
 using container::MountRequest;
 using container::Plan;
 
-SCM plan_type;
+// A plan is a small object that owns its C++ Plan (a smob: a foreign
+// object type would load GOOPS, 10 ms of every start-up).
+scm_t_bits plan_tag;
 
-void finalize_plan(SCM plan) {
-  delete static_cast<Plan*>(scm_foreign_object_ref(plan, 0));
-  scm_foreign_object_set_x(plan, 0, nullptr);
+size_t free_plan(SCM plan) {
+  delete reinterpret_cast<Plan*>(SCM_SMOB_DATA(plan));
+  SCM_SET_SMOB_DATA(plan, 0);
+  return 0;
+}
+
+int print_plan(SCM plan, SCM port, scm_print_state*) {
+  scm_puts("#<container-plan ", port);
+  scm_display(scm_number_to_string(scm_from_uintptr_t(SCM_UNPACK(plan)),
+                                   scm_from_int(16)),
+              port);
+  scm_puts(">", port);
+  return 1;
 }
 
 Plan& plan_of(SCM obj, int pos, const char* subr) {
-  scm_assert_foreign_object_type(plan_type, obj);
-  auto* plan = static_cast<Plan*>(scm_foreign_object_ref(obj, 0));
+  SCM_ASSERT_TYPE(SCM_SMOB_PREDICATE(plan_tag, obj), obj, pos, subr, "container plan");
+  auto* plan = reinterpret_cast<Plan*>(SCM_SMOB_DATA(obj));
   if (plan == nullptr) scm_wrong_type_arg(subr, pos, obj);
   return *plan;
 }
@@ -200,14 +212,14 @@ BYRE_DEFINE(make_container_plan, "%make-container-plan", 1, 0, 0, (SCM alist),
 {
   Plan* plan = nullptr;
   BYRE_GUARD(FUNC_NAME, { plan = new Plan(spec_from_alist(alist)); });
-  return scm_make_foreign_object_1(plan_type, plan);
+  SCM_RETURN_NEWSMOB(plan_tag, plan);
 }
 #undef FUNC_NAME
 
 BYRE_DEFINE(container_plan_p, "container-plan?", 1, 0, 0, (SCM obj),
             "Return true if OBJ is a container plan.")
 {
-  return scm_from_bool(SCM_IS_A_P(obj, plan_type));
+  return scm_from_bool(SCM_SMOB_PREDICATE(plan_tag, obj));
 }
 
 BYRE_DEFINE(spawn_container_exec, "%spawn-container-exec", 1, 0, 0, (SCM plan),
@@ -414,9 +426,9 @@ void init_container() {
   scm_c_hook_add(&scm_after_gc_c_hook, after_gc_begin, nullptr, 0);
   scm_c_hook_add(&scm_after_gc_c_hook, after_gc_end, nullptr, 1);
   container::set_fork_guard(fork_guard_lock, fork_guard_unlock);
-  plan_type = scm_make_foreign_object_type(
-      scm_from_utf8_symbol("container-plan"),
-      scm_list_1(scm_from_utf8_symbol("plan")), finalize_plan);
+  plan_tag = scm_make_smob_type("container-plan", 0);
+  scm_set_smob_free(plan_tag, free_plan);
+  scm_set_smob_print(plan_tag, print_plan);
 #include "guile/container.x"
 }
 
