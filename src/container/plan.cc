@@ -180,6 +180,17 @@ Plan::Plan(const ContainerSpec& spec) : spec_(spec) {
                                   " is not in the container's gid map");
   }
 
+  // Locking needs a nested user namespace whose map the child may write
+  // itself: one id, its own.  The uts and ipc namespaces are then made with
+  // it, so that they belong to the container's innermost user namespace and
+  // its root may, say, set the hostname.  The network namespace cannot
+  // wait: sysfs, mounted before pivot_root, must be that of a network
+  // namespace the mounting user namespace owns.
+  const bool lock = new_mounts && spec_.lock_mounts && (ns & CLONE_NEWUSER) &&
+                    spec_.uid_map.size() == 1 && spec_.uid_map[0].count == 1 &&
+                    spec_.gid_map.size() == 1 && spec_.gid_map[0].count == 1;
+  deferred_ = lock ? ns & (CLONE_NEWUTS | CLONE_NEWIPC) : 0;
+
   if (ns & CLONE_NEWNS) steps_.push_back(Step{StepKind::make_private});
   if (new_mounts) {
     Step root{StepKind::mount_root};
@@ -206,29 +217,25 @@ Plan::Plan(const ContainerSpec& spec) : spec_(spec) {
     steps_.push_back(pivot);
     if (!spec_.writable_root) steps_.push_back(Step{StepKind::root_read_only});
   }
+  // "lo" before the lock: the network namespace is the outer one's.
+  if ((ns & CLONE_NEWNET) && spec_.loopback_network)
+    steps_.push_back(Step{StepKind::loopback_up});
+  if (lock) {
+    inner_uid_map_ = std::to_string(spec_.uid_map[0].inside) + " " +
+                     std::to_string(spec_.uid_map[0].inside) + " 1\n";
+    inner_gid_map_ = std::to_string(spec_.gid_map[0].inside) + " " +
+                     std::to_string(spec_.gid_map[0].inside) + " 1\n";
+    Step step{StepKind::lock_mounts};
+    step.a = inner_uid_map_.c_str();
+    step.d = inner_gid_map_.c_str();
+    step.flags = static_cast<unsigned long>(CLONE_NEWUSER | CLONE_NEWNS | deferred_);
+    steps_.push_back(step);
+  }
   if ((ns & CLONE_NEWUTS) && !spec_.hostname.empty()) {
     Step host{StepKind::set_hostname};
     host.a = keep(spec_.hostname);
     steps_.push_back(host);
   }
-  if ((ns & CLONE_NEWNET) && spec_.loopback_network)
-    steps_.push_back(Step{StepKind::loopback_up});
-
-  // Locking needs a nested user namespace whose map the child may write
-  // itself: one id, its own.
-  if (new_mounts && spec_.lock_mounts && (ns & CLONE_NEWUSER) &&
-      spec_.uid_map.size() == 1 && spec_.uid_map[0].count == 1 &&
-      spec_.gid_map.size() == 1 && spec_.gid_map[0].count == 1) {
-    inner_uid_map_ = std::to_string(spec_.uid_map[0].inside) + " " +
-                     std::to_string(spec_.uid_map[0].inside) + " 1\n";
-    inner_gid_map_ = std::to_string(spec_.gid_map[0].inside) + " " +
-                     std::to_string(spec_.gid_map[0].inside) + " 1\n";
-    Step lock{StepKind::lock_mounts};
-    lock.a = inner_uid_map_.c_str();
-    lock.d = inner_gid_map_.c_str();
-    steps_.push_back(lock);
-  }
-
   steps_.push_back(Step{StepKind::new_session});
   Step ids{StepKind::set_ids};
   // setgroups is refused once "deny" was written for an unprivileged map.
@@ -445,7 +452,7 @@ int lock_mounts(const Step& s, int proc_self) {
     errno = EBADF;
     return -1;
   }
-  if (unshare(CLONE_NEWUSER | CLONE_NEWNS) != 0) return -1;
+  if (unshare(static_cast<int>(s.flags)) != 0) return -1;
   if (!write_proc_file(proc_self, "setgroups", "deny")) return -1;
   if (!write_proc_file(proc_self, "uid_map", s.a)) return -1;
   if (!write_proc_file(proc_self, "gid_map", s.d)) return -1;
@@ -589,6 +596,10 @@ int Plan::run(std::size_t first, StepKind stop, int* error, State* state) const 
         rc = lock_mounts(s, state->proc_self);
         break;
       case StepKind::new_session:
+        if (root >= 0) {  // the mounts are done
+          close(root);
+          root = -1;
+        }
         // The container cannot inject input into the caller's terminal.
         rc = setsid() < 0 && errno != EPERM ? -1 : 0;
         break;

@@ -74,6 +74,9 @@ class Plan {
   Plan& operator=(const Plan&) = delete;
 
   const std::vector<Step>& steps() const { return steps_; }
+  // The namespaces the clone (or unshare) creates: the spec's, less those
+  // made later with the nested user namespace of locked mounts.
+  int clone_namespaces() const { return spec_.namespaces & ~deferred_; }
   const ContainerSpec& spec() const { return spec_; }
   const CapabilityMasks& capabilities() const { return caps_; }
 
@@ -114,6 +117,7 @@ class Plan {
   std::string inner_uid_map_;
   std::string inner_gid_map_;
   std::vector<gid_t> no_groups_;
+  int deferred_ = 0;
 };
 
 // Check a mount point: absolute, no "." or ".." component.  Throws

@@ -357,7 +357,7 @@ pid_t spawn_exec(const Plan& plan) {
   pid_t pid;
   {
     SignalsBlocked blocked;
-    pid = clone(exec_child, stack.top(), CLONE_VM | spec.namespaces | SIGCHLD, &args);
+    pid = clone(exec_child, stack.top(), CLONE_VM | plan.clone_namespaces() | SIGCHLD, &args);
   }
   if (pid < 0)
     throw std::system_error(errno, std::generic_category(), "clone the container's process");
@@ -411,7 +411,7 @@ Forked spawn_fork(const Plan& plan, bool stop_before_pivot) {
       int fd = child.get();
       prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
       // Single-threaded now: a user namespace can be unshared.
-      if (unshare(spec.namespaces) != 0) fail_in_child(fd, kStepUnshare, errno);
+      if (unshare(plan.clone_namespaces()) != 0) fail_in_child(fd, kStepUnshare, errno);
       send_report(fd, kUnshared, 0, 0);
       char go = 0;
       ssize_t n;

@@ -109,10 +109,15 @@ TEST_CASE("a guest id outside the map is refused", "[plan]") {
 TEST_CASE("mounts are locked only with a single-id map", "[plan]") {
   Plan locked(full_spec());
   REQUIRE(index_of(locked, StepKind::lock_mounts) < locked.steps().size());
+  // uts and ipc are made with the nested user namespace, the rest at once.
+  REQUIRE((locked.clone_namespaces() & (CLONE_NEWUTS | CLONE_NEWIPC)) == 0);
+  REQUIRE((locked.clone_namespaces() & CLONE_NEWNET) != 0);
+  REQUIRE(index_of(locked, StepKind::loopback_up) < index_of(locked, StepKind::lock_mounts));
   ContainerSpec spec = full_spec();
   spec.lock_mounts = false;
   Plan unlocked(spec);
   REQUIRE(index_of(unlocked, StepKind::lock_mounts) == unlocked.steps().size());
+  REQUIRE(unlocked.clone_namespaces() == spec.namespaces);
 }
 
 TEST_CASE("steps are described with their paths", "[plan]") {

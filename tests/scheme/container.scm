@@ -241,6 +241,15 @@
       (zero? (exit-val status)))))
 
 (skip-unless supported? "no user namespaces")
+(test-equal "with locked mounts, the container's root may still set its hostname"
+  0
+  (exit-val (call-with-container '()
+              (lambda ()
+                (sethostname "inside")
+                (primitive-exit (if (string=? "inside" (gethostname)) 0 1)))
+              #:capabilities '(sys_admin))))
+
+(skip-unless supported? "no user namespaces")
 (test-equal "a bind of a missing source is ENOENT in the caller"
   ENOENT
   (errno-of (lambda ()
