@@ -1,3 +1,13 @@
 ## Benchmarks: programs under bench/ that print their figures; results are
 ## recorded by hand in bench/RESULTS.md.  Not run by `make check`.
-EXTRA_DIST += bench/RESULTS.md
+EXTRA_DIST +=					\
+  bench/RESULTS.md				\
+  bench/container.scm				\
+  bench/fork-stress.scm				\
+  bench/store/README				\
+  bench/store/run				\
+  bench/store/add.cc				\
+  bench/store/closure.cc			\
+  bench/store/common.hh			\
+  bench/store/scan.cc				\
+  bench/store/sha256-backends.cc

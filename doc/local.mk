@@ -6,3 +6,4 @@ dist_man_MANS += doc/byre.1
 # `make distcheck' builds the manual in some other format than Info; TeX is
 # not among byre's build requirements, so make it HTML rather than DVI.
 AM_DISTCHECK_DVI_TARGET = html
+EXTRA_DIST += doc/hacking.md
