@@ -314,6 +314,23 @@ void (*fork_guard_unlock)() = nullptr;
 
 }  // namespace
 
+// Write the id maps of the waiting child PID, then tell it to go on through
+// CHANNEL.  On failure the child is killed and reaped before the error is
+// thrown.
+static void let_child_go(int channel, pid_t pid, const ContainerSpec& spec) {
+  try {
+    write_id_maps(pid, spec);
+  } catch (...) {
+    kill_and_reap(pid);
+    throw;
+  }
+  if (write(channel, "g", 1) != 1) {
+    int error = errno;
+    kill_and_reap(pid);
+    throw std::system_error(error, std::generic_category(), "start the container's process");
+  }
+}
+
 // ---------------------------------------------------------------------------
 
 void set_fork_guard(void (*lock)(), void (*unlock)()) {
@@ -362,17 +379,7 @@ pid_t spawn_exec(const Plan& plan) {
   if (pid < 0)
     throw std::system_error(errno, std::generic_category(), "clone the container's process");
   child.reset();
-  try {
-    write_id_maps(pid, spec);
-  } catch (...) {
-    kill_and_reap(pid);
-    throw;
-  }
-  if (write(caller.get(), "g", 1) != 1) {
-    int error = errno;
-    kill_and_reap(pid);
-    throw std::system_error(error, std::generic_category(), "start the container's process");
-  }
+  let_child_go(caller.get(), pid, spec);
   ChildReport report;
   ssize_t n = receive_report(caller.get(), &report);
   if (n > 0 && report.status == kFailed) {
@@ -477,17 +484,7 @@ Forked spawn_fork(const Plan& plan, bool stop_before_pivot) {
     throw SetupError(ECHILD, "the container's process exited before its set-up" +
                                  how_it_ended(status));
   }
-  try {
-    write_id_maps(first, spec);
-  } catch (...) {
-    kill_and_reap(first);
-    throw;
-  }
-  if (write(caller.get(), "g", 1) != 1) {
-    int error = errno;
-    kill_and_reap(first);
-    throw std::system_error(error, std::generic_category(), "start the container's process");
-  }
+  let_child_go(caller.get(), first, spec);
   n = receive_report(caller.get(), &report);
   int status = 0;
   if (pid_ns) status = reap(first);
