@@ -166,6 +166,38 @@
           #t))))
 
 (skip-unless supported? "no user namespaces")
+(test-equal "/dev/console is the caller's terminal, when there is one"
+  '(#f . "char-special")
+  (let* ((dir (temporary-directory))
+         (script (string-append dir "/console.scm"))
+         (out (string-append dir "/out")))
+    ;; Run under script(1), whose standard input is a pseudo-terminal.
+    (call-with-output-file script
+      (lambda (port)
+        (write `(begin
+                  (use-modules (byre container))
+                  (call-with-container '()
+                    (lambda ()
+                      (primitive-exit
+                       (if (eq? 'char-special
+                                (stat:type (stat "/dev/console")))
+                           0 1))))
+                  (exit 0))
+               port)))
+    (let ((without (in-container (file-exists? "/dev/console")))
+          (with (zero? (status:exit-val
+                        (system* "script" "-qec"
+                                 (string-append
+                                  "guile --no-auto-compile " script
+                                  " && echo char-special > " out
+                                  " || echo none > " out)
+                                 "/dev/null")))))
+      (let ((result (and (file-exists? out)
+                         (call-with-input-file out read-line))))
+        (delete-recursively dir)
+        (cons (zero? without) result)))))
+
+(skip-unless supported? "no user namespaces")
 (test-assert "lo is up and /etc/hosts names localhost in a new net namespace"
   (in-container
    (and (string-contains (call-with-input-file "/etc/hosts" read-string)
@@ -467,7 +499,7 @@
         (rmdir root)))))
 
 (skip-unless supported? "no user namespaces")
-(test-equal "200 containers leave no process, descriptor, mount or file"
+(test-equal "10,000 containers leave no process, descriptor, mount or file"
   '(descriptors mounts files processes)
   (let* ((descriptors
           ;; Guile's own pipes (the finalizer thread's, started on demand)
@@ -481,7 +513,7 @@
                             (scandir "/proc/self/fd")))))
          (fds (descriptors))
          (mounts (%mount-points)))
-    (do ((i 0 (+ i 1))) ((= i 100))
+    (do ((i 0 (+ i 1))) ((= i 5000))
       (call-with-container '() (lambda () (primitive-exit 0)))
       (run-program-in-container '("/bin/true") #:mounts host-binaries))
     (filter-map (lambda (ok? what) (and ok? what))
