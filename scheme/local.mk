@@ -8,13 +8,17 @@ BYRE_MODULES =					\
   scheme/byre/file-systems.scm			\
   scheme/byre/core.scm				\
   scheme/byre/container.scm			\
-  scheme/byre/ui.scm
+  scheme/byre/ui.scm				\
+  scheme/byre/monads.scm			\
+  scheme/byre/monad-repl.scm
 
 BYRE_BUILT_MODULES = scheme/byre/config.scm
 
 FACADE_MODULES =				\
   modules/gnu/build/linux-container.scm	\
-  modules/gnu/system/file-systems.scm
+  modules/gnu/system/file-systems.scm		\
+  modules/guix/monads.scm			\
+  modules/guix/monad-repl.scm
 
 byremoduledir = $(guilemoduledir)/byre
 byreobjectdir = $(guileobjectdir)/byre
@@ -32,6 +36,10 @@ facadegnubuildobjdir = $(facadeobjectdir)/gnu/build
 facadegnusystemobjdir = $(facadeobjectdir)/gnu/system
 facadegnubuildobj_DATA = modules/gnu/build/linux-container.go
 facadegnusystemobj_DATA = modules/gnu/system/file-systems.go
+facadeguixdir = $(facademoduledir)/guix
+dist_facadeguix_DATA = modules/guix/monads.scm modules/guix/monad-repl.scm
+facadeguixobjdir = $(facadeobjectdir)/guix
+facadeguixobj_DATA = modules/guix/monads.go modules/guix/monad-repl.go
 
 GOBJECTS = $(BYRE_MODULES:%.scm=%.go) $(BYRE_BUILT_MODULES:%.scm=%.go) $(FACADE_MODULES:%.scm=%.go)
 CLEANFILES += $(GOBJECTS) $(BYRE_BUILT_MODULES)

@@ -10,7 +10,8 @@ AM_TESTS_ENVIRONMENT = abs_top_srcdir='$(abs_top_srcdir)' abs_top_builddir='$(ab
 SCHEME_TESTS =					\
   tests/scheme/records.scm			\
   tests/scheme/file-systems.scm		\
-  tests/scheme/container.scm
+  tests/scheme/container.scm			\
+  tests/scheme/monads.scm
 
 INTEGRATION_TESTS =				\
   tests/integration/command.sh
