@@ -597,12 +597,16 @@ text refers to."
             store)))
 
 (define* (interned-file file #:optional name
-                        #:key (recursive? #t) (select? (const #t)))
+                        #:key (recursive? #t) select?)
   "Return, as a monadic value, the file name of FILE once added to the
 store under NAME, or under FILE's base name if NAME is omitted.  When
 RECURSIVE? is true, FILE may be a directory, which is added with its
-contents, and the executable bit of files is kept; SELECT?, called with each
-file name and its stat buffer, says which files to add."
+contents, and the executable bit of files is kept.  SELECT?, when given, is
+called with each file name and its stat buffer and says which files to add;
+by default all are."
+  ;; #f rather than Guix's (const #t) as the default: given a procedure,
+  ;; `add-to-store' copies the tree to filter it, which is wasted work when
+  ;; everything is selected.
   (lambda (store)
     (values (add-to-store store (or name (basename file))
                           recursive? "sha256" file
