@@ -497,7 +497,12 @@ process ID, for example: byre container exec ~a /bin/sh" pid-string)))
 (define %commands
   ;; Command name, procedure, one-line synopsis.
   `(("repl" ,byre-repl "start a Guile REPL or run a Scheme file")
-    ("container" ,byre-container "act on running containers")))
+    ("container" ,byre-container "act on running containers")
+    ;; Resolved when run: the store's modules load SQLite and libcrypto.
+    ("gc" ,(lambda (args)
+             ((module-ref (resolve-interface '(byre scripts gc)) 'byre-gc)
+              args))
+     "collect garbage and query the store")))
 
 (define (show-help)
   (display "Usage: byre [OPTION] COMMAND ARGS...

@@ -1,0 +1,7 @@
+;;; Guix's (guix base32), provided by byre: a façade that re-exports Nix's
+;;; base32 encoding from (byre store), where the C++ core implements it.
+
+(define-module (guix base32)
+  #:use-module (byre store)
+  #:re-export (bytevector->nix-base32-string
+               nix-base32-string->bytevector))
