@@ -1,0 +1,256 @@
+# byre --- `byre gc', end to end, on a temporary store.
+#
+#   ./pre-inst-env sh tests/integration/gc.sh
+#
+# Prints one line a check and a summary line that .ci/run adds up; exits
+# with status 1 if any check failed.
+
+set -u
+
+passed=0
+failed=0
+skipped=0
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/byre-gc.XXXXXX") || exit 1
+
+cleanup () {
+    # Store items are read-only.
+    chmod -R u+w "$tmp" 2>/dev/null
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+BYRE_STORE_DIR=$tmp/store
+BYRE_STATE_DIR=$tmp/state
+export BYRE_STORE_DIR BYRE_STATE_DIR
+
+pass () {
+    passed=$((passed + 1))
+    echo "PASS: $1"
+}
+
+fail () {
+    failed=$((failed + 1))
+    echo "FAIL: $1"
+    shift
+    for line in "$@"; do echo "  $line"; done
+    echo "  status: $status"
+    sed 's/^/  stdout: /' "$tmp/out"
+    sed 's/^/  stderr: /' "$tmp/err"
+}
+
+# run COMMAND...: run it, keeping its status, standard output and error.
+run () {
+    "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
+    status=$?
+}
+
+# check NAME STATUS [out|err TEXT]...: the last command exited with STATUS
+# and printed each TEXT (a fixed string) on the given stream.
+check () {
+    name=$1
+    expected=$2
+    shift 2
+    if [ "$status" -ne "$expected" ]; then
+        fail "$name" "expected status $expected"
+        return
+    fi
+    while [ $# -ge 2 ]; do
+        if ! grep -qF -- "$2" "$tmp/$1"; then
+            fail "$name" "expected on std$1: $2"
+            return
+        fi
+        shift 2
+    done
+    pass "$name"
+}
+
+# check_not NAME STREAM TEXT: the last command did not print TEXT.
+check_not () {
+    if grep -qF -- "$3" "$tmp/$2"; then
+        fail "$1" "unexpected on std$2: $3"
+    else
+        pass "$1"
+    fi
+}
+
+# check_lines NAME COUNT: the last command printed COUNT lines.
+check_lines () {
+    lines=$(wc -l <"$tmp/out")
+    if [ "$lines" -eq "$2" ]; then
+        pass "$1"
+    else
+        fail "$1" "expected $2 lines, got $lines"
+    fi
+}
+
+# item NAME TEXT [REFERENCE...]: add TEXT as item NAME, print its file name.
+item () {
+    name=$1
+    text=$2
+    shift 2
+    refs=
+    for ref in "$@"; do refs="$refs \"$ref\""; done
+    echo "(use-modules (byre store))
+          (with-store s
+            (display (add-text-to-store s \"$name\" \"$text\" (list $refs))))" \
+        | byre repl
+}
+
+# root ITEM NAME: make ITEM a permanent root called NAME.
+root () {
+    echo "(use-modules (byre store))
+          (with-store s (add-permanent-root s \"$1\" \"$2\"))" | byre repl
+}
+
+
+## Help and command-line errors.
+
+run byre --help
+check "byre --help lists gc" 0 out "gc"
+run byre gc --help
+check "gc --help" 0 out "Usage: byre gc" out "--collect-garbage" \
+      out "--requisites" out "--verify" out "Report bugs to"
+run byre gc --version
+check "gc --version" 0 out "byre gc"
+run byre gc --frobnicate
+check "gc: unknown option" 2 err "unrecognized option '--frobnicate'" \
+      err "Try 'byre gc --help'"
+run byre gc --requisites
+check "gc -R without an item" 2 err "no store item specified"
+run byre gc --list-dead extra
+check "gc --list-dead with an argument" 2 err "extraneous argument 'extra'"
+run byre gc -C 10X
+check "gc -C with a malformed amount" 2 err "invalid amount of storage '10X'"
+run byre gc --collect-garbage=lots
+check "gc --collect-garbage= with a malformed amount" 2 \
+      err "invalid amount of storage 'lots'"
+run byre gc --verify=everything
+check "gc --verify= with an unknown option" 2 \
+      err "invalid --verify option 'everything'"
+
+
+## A small store: ROOTED refers to NEEDED; DEAD is held by nothing.
+
+needed=$(item needed "needed text")
+rooted=$(item rooted "refers to $needed" "$needed")
+dead=$(item dead "nothing holds this")
+case "$needed $rooted $dead" in
+    "$BYRE_STORE_DIR"/*-needed" $BYRE_STORE_DIR"/*-rooted" $BYRE_STORE_DIR"/*-dead)
+        pass "items added in the temporary store" ;;
+    *)
+        status=-1
+        : >"$tmp/out"; : >"$tmp/err"
+        fail "items added in the temporary store" \
+             "got: $needed $rooted $dead"
+        echo "# gc: $passed passed, $failed failed, $skipped skipped"
+        exit 1 ;;
+esac
+root "$rooted" my-root
+
+
+## Queries.
+
+run byre gc --references "$rooted"
+check "gc --references" 0 out "$needed"
+check_lines "gc --references: one item a line" 1
+
+run byre gc --referrers "$needed"
+check "gc --referrers" 0 out "$rooted"
+
+run byre gc -R "$rooted"
+check "gc -R: the closure" 0 out "$rooted" out "$needed"
+check_lines "gc -R: exactly the closure" 2
+
+run byre gc --requisites "$rooted" "$needed"
+check_lines "gc --requisites of two items: their union" 2
+
+ln -s "$rooted" "$tmp/result"
+run byre gc -R "$tmp/result"
+check "gc -R through a symbolic link" 0 out "$rooted" out "$needed"
+
+if [ "$(byre gc -R "$rooted" | grep -c -- -needed)" -eq 1 ]; then
+    pass "gc -R in a pipe"
+else
+    fail "gc -R in a pipe"
+fi
+
+run byre gc --list-roots
+check "gc --list-roots" 0 out "my-root"
+
+run byre gc --list-live
+check "gc --list-live" 0 out "$rooted" out "$needed"
+check_not "gc --list-live: not the dead item" out "$dead"
+
+run byre gc --list-dead
+check "gc --list-dead" 0 out "$dead"
+check_not "gc --list-dead: not a live item" out "$rooted"
+
+run byre gc --verify
+check "gc --verify: a sound store" 0
+run byre gc --verify=contents
+check "gc --verify=contents: a sound store" 0
+
+
+## Bad items.
+
+run byre gc --references /etc/passwd
+check "gc: a file outside the store" 1 err "byre: error:" \
+      err "/etc/passwd: not in the store"
+missing="$BYRE_STORE_DIR/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-missing"
+run byre gc --references "$missing"
+check "gc: a missing item" 1 err "$missing: not a valid store item"
+
+
+## Deleting.
+
+run byre gc --delete "$rooted"
+check "gc -d of a live item fails" 1 err "byre: error:"
+if [ -e "$rooted" ]; then
+    pass "gc -d of a live item keeps it"
+else
+    fail "gc -d of a live item keeps it"
+fi
+
+run byre gc -d "$dead"
+check "gc -d of a dead item" 0 out "$dead"
+if [ ! -e "$dead" ]; then
+    pass "gc -d removes the item"
+else
+    fail "gc -d removes the item"
+fi
+
+
+## Collecting.
+
+dead1=$(item dead-1 "first dead")
+dead2=$(item dead-2 "second dead")
+run byre gc -C 1
+check "gc -C MIN: stops once MIN is freed" 0 err "freed"
+check_lines "gc -C MIN: one item suffices for one byte" 1
+
+run byre gc
+check "gc: collects the rest" 0 err "freed"
+if [ ! -e "$dead1" ] && [ ! -e "$dead2" ] && [ -e "$rooted" ] \
+       && [ -e "$needed" ]; then
+    pass "gc: the dead are gone, the live are there"
+else
+    fail "gc: the dead are gone, the live are there"
+fi
+
+dead3=$(item dead-3 "third dead")
+run byre gc --collect-garbage=1K
+check "gc --collect-garbage=1K" 0 out "$dead3"
+
+
+## A corrupted item.
+
+chmod u+w "$needed"
+printf 'tampered\n' >"$needed"
+run byre gc --verify=contents
+check "gc --verify=contents: a changed item" 1 out "$needed" \
+      err "byre: error:"
+
+echo "# gc: $passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
