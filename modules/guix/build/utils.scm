@@ -434,7 +434,11 @@ directory is reported and skipped, or raises an error with FAIL-ON-ERROR?."
   (define (walk file result)
     (let ((st (catch 'system-error
                 (lambda () (stat file))
-                (lambda args (failed file args)))))
+                (lambda args
+                  ;; A dangling symlink is still a file, seen as itself.
+                  (or (and (= ENOENT (system-error-errno args))
+                           (false-if-exception (lstat file)))
+                      (failed file args))))))
       (cond ((not st) result)
             ((eq? 'directory (stat:type st))
              (let ((key (cons (stat:dev st) (stat:ino st))))
@@ -767,13 +771,16 @@ error.  On success print nothing and return #t; otherwise raise an
   (let* ((template (string-append (or (getenv "TMPDIR") "/tmp")
                                   "/invoke-quiet.XXXXXX"))
          (port (mkstemp! template))
+         (error-port (dup->port port "w"))
          (file template))
     (dynamic-wind
       (const #t)
       (lambda ()
+        ;; Standard error on a descriptor of its own that shares the
+        ;; file's offset: the child's set-up closes the one it duplicates.
         (let ((status (with-output-to-port port
                         (lambda ()
-                          (with-error-to-port port
+                          (with-error-to-port error-port
                             (lambda ()
                               (apply system* program args)))))))
           (unless (zero? status)
@@ -793,6 +800,7 @@ output follows:~%~%~a"
           #t))
       (lambda ()
         (close-port port)
+        (close-port error-port)
         (false-if-exception (delete-file file))))))
 
 
@@ -1193,7 +1201,10 @@ Wrapping PROG again adds the new variables to the existing wrapper."
           (lambda (port)
             (format port "#!~a~%" sh)
             (for-each (lambda (line) (display line port)) exports)
-            (format port "exec -a \"$0\" \"~a\" \"$@\"~%"
+            ;; `exec -a' keeps the name the program was called by, but
+            ;; only bash has it; a POSIX shell runs the program plainly.
+            (format port "exec ~a\"~a\" \"$@\"~%"
+                    (if (string=? "bash" (basename sh)) "-a \"$0\" " "")
                     (canonicalize-path real))))
         (chmod prog #o755)))
   #t)
