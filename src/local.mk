@@ -18,6 +18,7 @@ libbyrecore_la_SOURCES +=			\
 
 libguile_byre_la_SOURCES +=			\
   src/guile/bindings.hh				\
+  src/guile/support.cc				\
   src/guile/core.cc				\
   src/guile/container.cc			\
   src/guile/mount.cc				\
