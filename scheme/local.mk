@@ -7,10 +7,14 @@ BYRE_MODULES =					\
   scheme/byre/store-directory.scm		\
   scheme/byre/file-systems.scm			\
   scheme/byre/core.scm				\
+  scheme/byre/store-core.scm			\
   scheme/byre/container.scm			\
+  scheme/byre/host.scm				\
   scheme/byre/ui.scm				\
   scheme/byre/monads.scm			\
-  scheme/byre/monad-repl.scm
+  scheme/byre/monad-repl.scm			\
+  scheme/byre/store.scm				\
+  scheme/byre/scripts/gc.scm
 
 BYRE_BUILT_MODULES = scheme/byre/config.scm
 
@@ -18,13 +22,21 @@ FACADE_MODULES =				\
   modules/gnu/build/linux-container.scm	\
   modules/gnu/system/file-systems.scm		\
   modules/guix/monads.scm			\
-  modules/guix/monad-repl.scm
+  modules/guix/monad-repl.scm			\
+  modules/guix/store.scm			\
+  modules/guix/base32.scm
 
 byremoduledir = $(guilemoduledir)/byre
 byreobjectdir = $(guileobjectdir)/byre
-dist_byremodule_DATA = $(BYRE_MODULES:scheme/byre/%=scheme/byre/%)
+dist_byremodule_DATA = $(filter-out scheme/byre/scripts/%,$(BYRE_MODULES))
 nodist_byremodule_DATA = $(BYRE_BUILT_MODULES)
-byreobject_DATA = $(BYRE_MODULES:%.scm=%.go) $(BYRE_BUILT_MODULES:%.scm=%.go)
+byreobject_DATA = $(filter-out scheme/byre/scripts/%,$(BYRE_MODULES:%.scm=%.go)) $(BYRE_BUILT_MODULES:%.scm=%.go)
+
+# (byre scripts …): the commands' modules, in a folder of their own.
+byrescriptsmoduledir = $(guilemoduledir)/byre/scripts
+byrescriptsobjectdir = $(guileobjectdir)/byre/scripts
+dist_byrescriptsmodule_DATA = scheme/byre/scripts/gc.scm
+byrescriptsobject_DATA = scheme/byre/scripts/gc.go
 
 # Façades live under byre's own data directory so they never shadow a real
 # Guix on the default load path.
@@ -37,9 +49,11 @@ facadegnusystemobjdir = $(facadeobjectdir)/gnu/system
 facadegnubuildobj_DATA = modules/gnu/build/linux-container.go
 facadegnusystemobj_DATA = modules/gnu/system/file-systems.go
 facadeguixdir = $(facademoduledir)/guix
-dist_facadeguix_DATA = modules/guix/monads.scm modules/guix/monad-repl.scm
+dist_facadeguix_DATA = modules/guix/monads.scm modules/guix/monad-repl.scm \
+  modules/guix/store.scm modules/guix/base32.scm
 facadeguixobjdir = $(facadeobjectdir)/guix
-facadeguixobj_DATA = modules/guix/monads.go modules/guix/monad-repl.go
+facadeguixobj_DATA = modules/guix/monads.go modules/guix/monad-repl.go \
+  modules/guix/store.go modules/guix/base32.go
 
 GOBJECTS = $(BYRE_MODULES:%.scm=%.go) $(BYRE_BUILT_MODULES:%.scm=%.go) $(FACADE_MODULES:%.scm=%.go)
 CLEANFILES += $(GOBJECTS) $(BYRE_BUILT_MODULES)
@@ -84,3 +98,7 @@ install-data-hook:
 	for dir in '$(DESTDIR)$(guileobjectdir)/byre' '$(DESTDIR)$(facadeobjectdir)'; do \
 	  if test -d "$$dir"; then find "$$dir" -name '*.go' -exec touch {} +; fi; \
 	done
+
+# (byre store) and what imports it load the store extension when compiled.
+scheme/byre/store.go scheme/byre/scripts/gc.go modules/guix/store.go \
+  modules/guix/base32.go: scheme/byre/store-core.go

@@ -16,13 +16,40 @@ libbyrestore_la_SOURCES =			\
   src/store/store-path.cc src/store/store-path.hh	\
   src/store/scanner.cc src/store/scanner.hh	\
   src/store/graph.cc src/store/graph.hh		\
-  src/store/database.cc src/store/database.hh
+  src/store/database.cc src/store/database.hh	\
+  src/store/hash.cc src/store/hash.hh		\
+  src/store/nar-restore.cc src/store/nar-restore.hh	\
+  src/store/locks.cc src/store/locks.hh		\
+  src/store/canonicalise.cc src/store/canonicalise.hh	\
+  src/store/temp-item.cc src/store/temp-item.hh	\
+  src/store/roots.cc src/store/roots.hh		\
+  src/store/local-store.cc src/store/local-store.hh	\
+  src/store/gc.cc
 
 tests_cpp_unit_SOURCES +=			\
   tests/cpp/store-paths.cc			\
   tests/cpp/store-scanner.cc			\
   tests/cpp/store-graph.cc			\
-  tests/cpp/store-database.cc
+  tests/cpp/store-database.cc			\
+  tests/cpp/store-local.cc
+
+## The store's Guile extension, apart from libguile-byre so that containers
+## never load SQLite or libcrypto; (byre store-core) loads it.
+guileextension_LTLIBRARIES += libguile-byre-store.la
+libguile_byre_store_la_SOURCES =		\
+  src/guile/bindings.hh				\
+  src/guile/support.cc				\
+  src/guile/store.cc
+libguile_byre_store_la_CXXFLAGS = $(AM_CXXFLAGS) -Wno-volatile $(GUILE_CFLAGS) $(GC_CFLAGS)
+libguile_byre_store_la_LIBADD = libbyrestore.la $(GUILE_LIBS)
+libguile_byre_store_la_LDFLAGS = -module -avoid-version -no-undefined -Wl,--as-needed
+
+BYRE_STORE_SNARFED = src/guile/store.x
+BUILT_SOURCES += $(BYRE_STORE_SNARFED)
+CLEANFILES += $(BYRE_STORE_SNARFED)
+
+# (byre store-core) loads the store extension when it is compiled.
+scheme/byre/store-core.go: libguile-byre-store.la
 
 ## Benchmarks, built on demand (`make bench/store-scan`), never by `make`;
 ## bench/store/run builds and runs them all.

@@ -1,0 +1,56 @@
+// byre store: SHA-1, SHA-256 and SHA-512 through OpenSSL's EVP interface.
+#include "store/hash.hh"
+
+#include <openssl/evp.h>
+
+#include <new>
+#include <stdexcept>
+#include <string>
+
+#include "store/error.hh"
+
+namespace byre::store {
+
+namespace {
+const EVP_MD* digest_of(std::string_view algorithm) noexcept {
+  if (algorithm == "sha256") return EVP_sha256();
+  if (algorithm == "sha1") return EVP_sha1();
+  if (algorithm == "sha512") return EVP_sha512();
+  return nullptr;
+}
+}  // namespace
+
+bool is_supported_hash(std::string_view algorithm) noexcept {
+  return digest_of(algorithm) != nullptr;
+}
+
+Hasher::Hasher(std::string_view algorithm) : ctx_(nullptr) {
+  const EVP_MD* md = digest_of(algorithm);
+  if (!md)
+    throw invalid_input("unsupported hash algorithm (known: sha1 sha256 sha512)",
+                        std::string(algorithm));
+  ctx_ = EVP_MD_CTX_new();
+  if (!ctx_) throw std::bad_alloc();
+  if (EVP_DigestInit_ex(ctx_, md, nullptr) != 1) {
+    EVP_MD_CTX_free(ctx_);
+    throw std::runtime_error("EVP_DigestInit_ex failed");
+  }
+}
+
+Hasher::~Hasher() { EVP_MD_CTX_free(ctx_); }
+
+void Hasher::write(Bytes data) {
+  if (EVP_DigestUpdate(ctx_, data.data(), data.size()) != 1)
+    throw std::runtime_error("EVP_DigestUpdate failed");
+}
+
+std::vector<unsigned char> Hasher::finish() {
+  std::vector<unsigned char> out(EVP_MAX_MD_SIZE);
+  unsigned int len = 0;
+  if (EVP_DigestFinal_ex(ctx_, out.data(), &len) != 1)
+    throw std::runtime_error("EVP_DigestFinal_ex failed");
+  out.resize(len);
+  return out;
+}
+
+}  // namespace byre::store

@@ -1,0 +1,513 @@
+// byre store: the local store: opening, adding items, queries, roots.
+// (Deletion, garbage collection and checking are in gc.cc.)
+#include "store/local-store.hh"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <set>
+
+#include "store/base32.hh"
+#include "store/canonicalise.hh"
+#include "store/error.hh"
+#include "store/fd.hh"
+#include "store/hash.hh"
+#include "store/locks.hh"
+#include "store/nar-restore.hh"
+#include "store/nar.hh"
+#include "store/roots.hh"
+#include "store/scanner.hh"
+#include "store/store-path.hh"
+#include "store/temp-item.hh"
+
+namespace byre::store {
+
+namespace {
+
+// NAME without trailing slashes, made absolute against the working
+// directory.
+std::string absolute_name(std::string name) {
+  if (name.empty()) throw invalid_input("empty directory name", name);
+  if (name[0] != '/') {
+    std::string cwd(4096, '\0');
+    while (!::getcwd(cwd.data(), cwd.size())) {
+      if (errno != ERANGE) throw_errno("getcwd", name);
+      cwd.resize(cwd.size() * 2);
+    }
+    cwd.resize(std::strlen(cwd.c_str()));
+    name = (cwd == "/" ? "" : cwd) + "/" + name;
+  }
+  while (name.size() > 1 && name.back() == '/') name.pop_back();
+  return name;
+}
+
+// mkdir -p DIR.
+void make_directories(const std::string& dir) {
+  for (std::size_t slash = dir.find('/', 1);; slash = dir.find('/', slash + 1)) {
+    std::string part = dir.substr(0, slash);
+    if (::mkdir(part.c_str(), 0755) != 0 && errno != EEXIST) throw_errno("mkdir", part);
+    if (slash == std::string::npos) break;
+  }
+  struct stat st;
+  if (::stat(dir.c_str(), &st) != 0) throw_errno("stat", dir);
+  if (!S_ISDIR(st.st_mode)) {
+    errno = ENOTDIR;
+    throw_errno("mkdir", dir);
+  }
+}
+
+bool exists(const std::string& path) {
+  struct stat st;
+  if (::lstat(path.c_str(), &st) == 0) return true;
+  if (errno == ENOENT) return false;
+  throw_errno("lstat", path);
+}
+
+std::string basename_of(std::string_view path) {
+  return std::string(path.substr(path.rfind('/') + 1));
+}
+
+std::vector<std::string> directory_entries(const std::string& dir) {
+  std::vector<std::string> names;
+  DIR* d = ::opendir(dir.c_str());
+  if (!d) throw_errno("opendir", dir);
+  std::unique_ptr<DIR, int (*)(DIR*)> guard(d, ::closedir);
+  for (;;) {
+    errno = 0;
+    struct dirent* e = ::readdir(d);
+    if (!e) {
+      if (errno != 0) throw_errno("readdir", dir);
+      return names;
+    }
+    if (std::strcmp(e->d_name, ".") != 0 && std::strcmp(e->d_name, "..") != 0)
+      names.emplace_back(e->d_name);
+  }
+}
+
+void write_all(int fd, Bytes data, const std::string& file) {
+  while (!data.empty()) {
+    ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw_errno("write", file);
+    }
+    data = data.subspan(static_cast<std::size_t>(n));
+  }
+}
+
+// The NAR framing of one regular file, for contents streamed in between.
+void nar_token(Sink& sink, std::string_view s) {
+  unsigned char le[8];
+  for (int i = 0; i < 8; ++i) le[i] = static_cast<unsigned char>(s.size() >> (8 * i));
+  sink.write(Bytes(le, 8));
+  sink.write(s);
+  static constexpr unsigned char zeros[8] = {};
+  if (s.size() % 8) sink.write(Bytes(zeros, 8 - s.size() % 8));
+}
+
+}  // namespace
+
+LocalStore::LocalStore(std::string store_dir, std::string state_dir, Options options)
+    : store_dir_(absolute_name(std::move(store_dir))),
+      state_dir_(absolute_name(std::move(state_dir))),
+      locks_dir_(state_dir_ + "/locks"),
+      gcroots_dir_(state_dir_ + "/gcroots"),
+      temproots_dir_(state_dir_ + "/temproots"),
+      gc_lock_(state_dir_ + "/gc.lock"),
+      options_(std::move(options)) {
+  check_prefix(store_dir_);
+  for (const std::string& dir : {store_dir_, state_dir_ + "/db", gcroots_dir_ + "/auto",
+                                 temproots_dir_, locks_dir_})
+    make_directories(dir);
+  Database::Options db_options;
+  db_options.fsync = options_.fsync;
+  db_ = std::make_unique<Database>(state_dir_ + "/db/db.sqlite", store_dir_, db_options);
+  temp_roots_ = TempRoots::of_process(temproots_dir_);
+  remove_debris();
+}
+
+LocalStore::~LocalStore() = default;
+
+std::string LocalStore::lock_file(std::string_view item_path) const {
+  return locks_dir_ + "/" + basename_of(item_path) + std::string(TempItem::lock_suffix);
+}
+
+void LocalStore::step(std::string_view name) {
+  if (options_.hook) options_.hook(name);
+}
+
+// Debris of killed processes is found through its lock files, so opening
+// costs a listing of the locks folder, not of the store.
+void LocalStore::remove_debris() {
+  for (const std::string& name : directory_entries(locks_dir_)) {
+    if (!name.ends_with(TempItem::lock_suffix)) continue;
+    std::string file = locks_dir_ + "/" + name;
+    auto lock = PathLock::try_acquire(file, true, false);
+    if (!lock) continue;  // held: someone is at work
+    if (!name.starts_with(TempItem::prefix)) continue;  // an item lock: unlinked on release
+    std::string base = name.substr(0, name.size() - TempItem::lock_suffix.size());
+    remove_tree(store_dir_ + "/" + base);
+    // The final items it was about to register or had begun to delete.
+    std::string targets;
+    char buffer[4096];
+    for (off_t offset = 0;;) {
+      ssize_t n = ::pread(lock->fd(), buffer, sizeof buffer, offset);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        throw_errno("read", file);
+      }
+      if (n == 0) break;
+      targets.append(buffer, static_cast<std::size_t>(n));
+      offset += n;
+    }
+    for (std::size_t start = 0, end; (end = targets.find('\n', start)) != std::string::npos;
+         start = end + 1) {
+      std::string path = store_dir_ + "/" + targets.substr(start, end - start);
+      if (!parse_store_path(store_dir_, path) || !exists(path)) continue;
+      auto item_lock = PathLock::try_acquire(lock_file(path), true);
+      if (item_lock && !db_->is_valid(path)) remove_item(path);
+    }
+  }
+}
+
+std::uint64_t LocalStore::remove_item(const std::string& path) {
+  TempItem trash(store_dir_, locks_dir_, basename_of(path));
+  if (::rename(path.c_str(), trash.path().c_str()) != 0) {
+    if (errno == ENOENT) return 0;
+    throw_errno("rename", path);
+  }
+  return remove_tree(trash.path());
+}
+
+Graph& LocalStore::graph() {
+  std::int64_t version = db_->data_version();
+  if (!graph_ || version != graph_version_) {
+    graph_.reset();
+    graph_ = db_->load_graph();
+    graph_version_ = version;
+  }
+  return *graph_;
+}
+
+Graph::Id LocalStore::id_of(const Graph& graph, std::string_view path) {
+  split_store_path(store_dir_, path);
+  if (auto id = graph.find(path)) return *id;
+  throw invalid_input("not a valid store item", std::string(path));
+}
+
+void LocalStore::register_info(const PathInfo& info) {
+  db_->register_path(info);
+  // Keep the cached graph in step with our own commit, unless another
+  // process committed since it was loaded (then it is loaded again).
+  if (!graph_) return;
+  if (db_->data_version() != graph_version_) {
+    graph_.reset();
+    return;
+  }
+  Graph::Id id = graph_->add(info.path);
+  std::vector<Graph::Id> refs;
+  for (const std::string& ref : info.references) {
+    auto r = graph_->find(ref);
+    if (!r) {
+      graph_.reset();
+      return;
+    }
+    refs.push_back(*r);
+  }
+  graph_->set_references(id, refs);
+}
+
+bool LocalStore::prepare(const std::string& path) {
+  if (db_->is_valid(path)) return true;
+  // A whole item nobody registered (its writer died after renaming it):
+  // ours to replace, since we hold its lock.
+  if (exists(path)) remove_item(path);
+  return false;
+}
+
+void LocalStore::place(TempItem& tmp, const std::string& path, const PathInfo& info) {
+  std::string base = basename_of(path);
+  tmp.set_targets({&base, 1});
+  tmp.rename_to(path);
+  try {
+    step("renamed");
+    register_info(info);
+  } catch (...) {
+    try {
+      remove_item(path);
+    } catch (...) {
+      // The lock file of TMP still names PATH: the next open removes it.
+    }
+    throw;
+  }
+  step("registered");
+}
+
+std::string LocalStore::add_text(std::string_view name, Bytes text,
+                                 const std::vector<std::string>& references) {
+  check_name(name);
+  for (const std::string& ref : references) {
+    split_store_path(store_dir_, ref);
+    if (!db_->is_valid(ref)) throw invalid_input("reference is not a valid store item", ref);
+  }
+  std::string path = text_path(
+      store_dir_, name,
+      std::string_view(reinterpret_cast<const char*>(text.data()), text.size()),
+      references);
+  add_temp_root(path);
+  if (db_->is_valid(path)) return path;
+  PathLock lock = PathLock::acquire(lock_file(path), true);
+  if (prepare(path)) return path;
+
+  TempItem tmp(store_dir_, locks_dir_, name);
+  {
+    Fd fd(::open(tmp.path().c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+                 0644));
+    if (!fd) throw_errno("open", tmp.path());
+    write_all(fd.get(), text, tmp.path());
+    if (::close(fd.release()) != 0) throw_errno("close", tmp.path());
+  }
+  canonicalise(tmp.path());
+  step("temporary-written");
+  PathInfo info;
+  info.path = path;
+  Sha256 nar;
+  dump_contents(text, false, nar);
+  info.nar_size = nar.size();
+  info.nar_hash = nar.finish();
+  info.references = references;
+  place(tmp, path, info);
+  return path;
+}
+
+std::string LocalStore::add_path(std::string_view name, const std::string& file,
+                                 bool recursive, std::string_view algorithm) {
+  check_name(name);
+  Hasher hasher(algorithm);  // checks ALGORITHM
+  TempItem tmp(store_dir_, locks_dir_, name);
+  Sha256 nar;
+  if (recursive) {
+    // One read of FILE: its NAR goes to the NAR hash, the ALGORITHM hash
+    // (when it is not sha256) and the copy.
+    NarRestorer copy(tmp.path());
+    if (algorithm == "sha256") {
+      TeeSink tee(nar, copy);
+      dump_path(file, tee);
+    } else {
+      TeeSink hashes(nar, hasher);
+      TeeSink tee(hashes, copy);
+      dump_path(file, tee);
+    }
+    copy.finish();
+  } else {
+    Fd in(::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
+    if (!in) throw_errno("open", file);
+    struct stat st;
+    if (::fstat(in.get(), &st) != 0) throw_errno("fstat", file);
+    if (!S_ISREG(st.st_mode))
+      throw invalid_input("not a regular file (add it recursively)", file);
+    Fd out(::open(tmp.path().c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+                  0644));
+    if (!out) throw_errno("open", tmp.path());
+    for (const char* t : {"nix-archive-1", "(", "type", "regular", "contents"}) nar_token(nar, t);
+    std::uint64_t size = static_cast<std::uint64_t>(st.st_size);
+    unsigned char le[8];
+    for (int i = 0; i < 8; ++i) le[i] = static_cast<unsigned char>(size >> (8 * i));
+    nar.write(Bytes(le, 8));
+    std::vector<unsigned char> buffer(128 * 1024);
+    std::uint64_t left = size;
+    while (left > 0) {
+      ssize_t n = ::read(in.get(), buffer.data(), std::min<std::uint64_t>(left, buffer.size()));
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        throw_errno("read", file);
+      }
+      if (n == 0) throw invalid_input("file shrank while it was read", file);
+      Bytes piece(buffer.data(), static_cast<std::size_t>(n));
+      nar.write(piece);
+      hasher.write(piece);
+      write_all(out.get(), piece, tmp.path());
+      left -= static_cast<std::uint64_t>(n);
+    }
+    static constexpr unsigned char zeros[8] = {};
+    if (size % 8) nar.write(Bytes(zeros, 8 - size % 8));
+    nar_token(nar, ")");
+    if (::close(out.release()) != 0) throw_errno("close", tmp.path());
+  }
+  canonicalise(tmp.path());
+  step("temporary-written");
+
+  PathInfo info;
+  info.nar_size = nar.size();
+  info.nar_hash = nar.finish();
+  if (recursive && algorithm == "sha256") {
+    info.path = source_path(store_dir_, name, info.nar_hash);
+  } else {
+    std::vector<unsigned char> digest = hasher.finish();
+    info.path = fixed_output_path(store_dir_, name, algorithm, Bytes(digest), recursive);
+  }
+  add_temp_root(info.path);
+  if (db_->is_valid(info.path)) return info.path;
+  PathLock lock = PathLock::acquire(lock_file(info.path), true);
+  if (prepare(info.path)) return info.path;
+  place(tmp, info.path, info);
+  return info.path;
+}
+
+std::string LocalStore::register_output(const std::string& source, const std::string& output,
+                                        const std::vector<std::string>& candidates,
+                                        const std::optional<std::string>& deriver) {
+  StorePathParts parts = split_store_path(store_dir_, output);
+  for (const std::string& c : candidates) split_store_path(store_dir_, c);
+  if (deriver) split_store_path(store_dir_, *deriver);
+  if (!exists(source)) {
+    errno = ENOENT;
+    throw_errno("lstat", source);
+  }
+  add_temp_root(output);
+  PathLock lock = PathLock::acquire(lock_file(output), true);
+  if (prepare(output)) return output;
+
+  TempItem tmp(store_dir_, locks_dir_, parts.name);
+  bool copied = false;
+  if (::rename(source.c_str(), tmp.path().c_str()) != 0) {
+    if (errno != EXDEV) throw_errno("rename", source);
+    NarRestorer copy(tmp.path());
+    dump_path(source, copy);
+    copy.finish();
+    copied = true;
+  }
+  step("temporary-written");
+  canonicalise(tmp.path());
+
+  // One read of the output: its NAR goes to the hasher and the scanner.
+  std::vector<std::string> all(candidates);
+  all.push_back(output);
+  std::sort(all.begin(), all.end());
+  all.erase(std::unique(all.begin(), all.end()), all.end());
+  std::vector<std::string> hash_parts;
+  for (const std::string& c : all)
+    hash_parts.emplace_back(split_store_path(store_dir_, c).hash_part);
+  ReferenceScanner scanner(hash_parts);
+  Sha256 nar;
+  TeeSink tee(nar, scanner);
+  dump_path(tmp.path(), tee);
+
+  PathInfo info;
+  info.path = output;
+  info.nar_size = nar.size();
+  info.nar_hash = nar.finish();
+  info.deriver = deriver;
+  for (std::size_t i : scanner.found_indices()) info.references.push_back(all[i]);
+  place(tmp, output, info);
+  if (copied) remove_tree(source);
+  return output;
+}
+
+bool LocalStore::is_valid(std::string_view path) {
+  return parse_store_path(store_dir_, path) && db_->is_valid(path);
+}
+
+std::optional<PathInfo> LocalStore::path_info(std::string_view path) {
+  split_store_path(store_dir_, path);
+  return db_->query_path_info(path);
+}
+
+std::vector<std::string> LocalStore::references(std::string_view path) {
+  split_store_path(store_dir_, path);
+  return db_->references(path);
+}
+
+std::vector<std::string> LocalStore::referrers(std::string_view path) {
+  split_store_path(store_dir_, path);
+  return db_->referrers(path);
+}
+
+std::vector<std::string> LocalStore::requisites(const std::vector<std::string>& paths) {
+  const Graph& g = graph();
+  std::vector<Graph::Id> roots;
+  for (const std::string& p : paths) roots.push_back(id_of(g, p));
+  std::vector<std::string> out;
+  for (Graph::Id id : g.requisites(roots)) out.push_back(g.path(id));
+  return out;
+}
+
+std::vector<std::string> LocalStore::topologically_sorted(const std::vector<std::string>& paths) {
+  const Graph& g = graph();
+  std::vector<Graph::Id> roots;
+  for (const std::string& p : paths) roots.push_back(id_of(g, p));
+  std::vector<std::string> out;
+  for (Graph::Id id : g.topological_order(roots)) out.push_back(g.path(id));
+  return out;
+}
+
+std::optional<std::string> LocalStore::hash_part_to_path(std::string_view hash_part) {
+  return db_->path_from_hash_part(hash_part);
+}
+
+void LocalStore::add_temp_root(std::string_view path) {
+  split_store_path(store_dir_, path);
+  temp_roots_->add(gc_lock_, path);
+}
+
+namespace {
+
+// Make a symbolic link LINK to TARGET, replacing LINK atomically.
+void replace_link(const std::string& target, const std::string& link) {
+  std::string tmp = link + ".tmp-" + std::to_string(::getpid());
+  ::unlink(tmp.c_str());
+  if (::symlink(target.c_str(), tmp.c_str()) != 0) throw_errno("symlink", tmp);
+  if (::rename(tmp.c_str(), link.c_str()) != 0) {
+    int e = errno;
+    ::unlink(tmp.c_str());
+    errno = e;
+    throw_errno("rename", link);
+  }
+}
+
+void check_root_name(std::string_view name) {
+  if (name.empty() || name == "." || name == ".." || name == "auto" ||
+      name.find('/') != std::string_view::npos || name.find('\0') != std::string_view::npos ||
+      name.size() > 200 || name.find(".tmp-") != std::string_view::npos)
+    throw invalid_input("invalid root name (empty, \".\", \"..\", \"auto\", "
+                        "or holding a '/' or \".tmp-\")",
+                        std::string(name));
+}
+
+}  // namespace
+
+void LocalStore::add_indirect_root(const std::string& file) {
+  std::string abs = absolute_name(file);
+  std::string link = gcroots_dir_ + "/auto/" + to_nix_base32(sha256(abs)).substr(0, 32);
+  replace_link(abs, link);
+}
+
+void LocalStore::add_permanent_root(std::string_view path, std::string_view name) {
+  check_root_name(name);
+  split_store_path(store_dir_, path);
+  if (!db_->is_valid(path)) throw invalid_input("not a valid store item", std::string(path));
+  replace_link(std::string(path), gcroots_dir_ + "/" + std::string(name));
+}
+
+void LocalStore::remove_permanent_root(std::string_view name) {
+  check_root_name(name);
+  std::string link = gcroots_dir_ + "/" + std::string(name);
+  struct stat st;
+  if (::lstat(link.c_str(), &st) != 0) throw_errno("lstat", link);
+  if (!S_ISLNK(st.st_mode)) throw invalid_input("not a root (a symbolic link)", link);
+  if (::unlink(link.c_str()) != 0) throw_errno("unlink", link);
+}
+
+std::vector<std::pair<std::string, std::string>> LocalStore::roots() {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (Root& r : find_roots(gcroots_dir_, store_dir_, false))
+    out.emplace_back(std::move(r.file), std::move(r.item));
+  return out;
+}
+
+}  // namespace byre::store
