@@ -73,8 +73,10 @@ Run EXP, a value in the store monad, against the local store."
 
 (define-meta-command ((enter-store-monad byre) repl)
   "enter-store-monad
-Enter a nested REPL in which each expression is a value in the store monad,
-run against the local store."
+Enter a REPL for values in the store monad.
+
+Each expression typed is run against the local store and its value printed;
+,q returns to the outer REPL."
   (call-with-open-store
    (lambda (store)
      (let ((nested (make-repl (store-monad-language store))))

@@ -436,7 +436,7 @@
 (define (store-ref name)
   (module-ref store-interface name))
 
-(define-syntax-rule (test-with-store name body ...)
+(define-syntax-rule (test-with-store name (store) body ...)
   (begin
     (skip-unless store-interface "(byre store) is not available")
     (test-assert name
@@ -447,6 +447,7 @@
           (lambda () ((store-ref 'close-connection) store)))))))
 
 (test-with-store "text-file: an item with the text and its references"
+    (store)
   (let* ((valid-path? (store-ref 'valid-path?))
          (references (store-ref 'references))
          (files (run-with-store store
@@ -462,6 +463,7 @@
             (equal? (list a) (references store b)))))))
 
 (test-with-store "interned-file: a file, a directory, a name, select?"
+    (store)
   (let* ((source (string-append %test-directory "/source"))
          (_ (begin
               (mkdir source)
