@@ -58,5 +58,6 @@ SCM from_strings(const std::vector<std::string>& strings);
 void init_container();
 void init_mount();
 void init_caller();
+void init_host();
 
 }  // namespace byre::guile

@@ -1,0 +1,178 @@
+;;; byre --- Guix-style Scheme on any Linux host
+;;;
+;;; (byre host): host software in containers.  The host's guile (and other
+;;; host programs) is not copied into the store: its file closure, the
+;;; files, directories and symbolic links the kernel and the dynamic loader
+;;; go through to run it, is bound read-only at the same places in a root
+;;; that holds nothing else (DESIGN.md, "Gexps and evaluation").
+
+(define-module (byre host)
+  #:use-module (byre core)
+  #:use-module (byre config)
+  #:use-module (byre file-systems)
+  #:use-module (ice-9 match)
+  #:use-module (srfi srfi-1)
+  #:export (elf-dependencies
+            file-closure
+            host-guile-program
+            host-guile-directories
+            host-guile-closure
+            closure-entry-path
+            closure-symlinks
+            closure->file-systems))
+
+;;; Commentary:
+;;;
+;;; A closure is a list of entries sorted by file name, as %file-closure
+;;; returns it:
+;;;
+;;;   (file PATH)              a file to bind read-only at PATH
+;;;   (directory PATH)         a directory needed whole, bound at PATH
+;;;   (symlink PATH TARGET)    a link to re-create
+;;;
+;;; Links matter: the loader opens libraries by their soname links, and on
+;;; a merged-/usr host the interpreter is /lib64/ld-linux-x86-64.so.2,
+;;; reached through two links.  Containers cannot create links from
+;;; <file-system> records, so closure->file-systems binds what a link leads
+;;; to at the link's place instead, which is what the loader needs.
+;;;
+;;; Code:
+
+(define (elf-dependencies file)
+  "Return three values read from the ELF file FILE as the dynamic loader
+reads them: its interpreter (a file name, or #f), the list of the libraries
+it needs (DT_NEEDED), and its library search path (DT_RUNPATH, or DT_RPATH
+when it has no DT_RUNPATH), unexpanded."
+  (apply values (%elf-dependencies file)))
+
+(define* (file-closure files #:key (directories '()))
+  "Return the file closure of FILES, a list of absolute file names of
+programs, libraries or other files, and of DIRECTORIES, needed whole: every
+file, directory and symbolic link the kernel and the dynamic loader go
+through to use them, as a list of (file PATH), (directory PATH) and
+(symlink PATH TARGET) entries sorted by PATH.  Nothing beneath a listed
+directory is listed."
+  (%file-closure files directories))
+
+(define (host-guile-program)
+  "Return the file name of the host's guile: the one byre was configured
+with when it exists, or else the first `guile' in PATH."
+  (if (and (string? %guile-program)
+           (string-prefix? "/" %guile-program)
+           (file-exists? %guile-program))
+      %guile-program
+      (or (search-path (parse-path (or (getenv "PATH") "/usr/bin:/bin")) "guile")
+          (throw 'system-error 'host-guile-program "~A: ~A"
+                 (list "guile" (strerror ENOENT)) (list ENOENT)))))
+
+(define (host-guile-directories)
+  "Return the directories of the running Guile's installation that exist:
+those of its %load-path and %load-compiled-path as Guile was built with
+them, without what GUILE_LOAD_PATH and GUILE_LOAD_COMPILED_PATH add (a
+user's or a build tree's modules are not host software)."
+  (filter (lambda (dir) (and (string? dir) (file-exists? dir)))
+          (delete-duplicates
+           (list (%library-dir) (%site-dir) (%global-site-dir)
+                 (%package-data-dir)
+                 (assq-ref %guile-build-info 'ccachedir)
+                 (%site-ccache-dir)))))
+
+(define %host-guile-closures
+  ;; (PROGRAM . DIRECTORIES) -> closure.  The host's files do not change
+  ;; while byre runs, or not in a way a container could follow.
+  (make-hash-table))
+
+(define* (host-guile-closure #:key (program (host-guile-program))
+                             (directories (host-guile-directories)))
+  "Return the file closure (see file-closure) of the host's guile: PROGRAM,
+the libraries it loads, libguile's extension directory, the C library's
+gconv directory (without it guile aborts at start-up) and DIRECTORIES,
+Guile's module directories.  The result is computed once per PROGRAM and
+DIRECTORIES."
+  (let ((key (cons program directories)))
+    (or (hash-ref %host-guile-closures key)
+        (let ((closure (%host-guile-closure program directories)))
+          (hash-set! %host-guile-closures key closure)
+          closure))))
+
+(define closure-entry-path
+  (match-lambda
+    ((_ path . _) path)))
+
+(define (closure-symlinks entries)
+  "Return the symbolic links of the closure ENTRIES as a list of (PATH .
+TARGET) pairs, in order: what a root built from ENTRIES re-creates with
+symlink(2)."
+  (filter-map (match-lambda
+                (('symlink path target) (cons path target))
+                (_ #f))
+              entries))
+
+(define (read-only-bind source target)
+  (file-system
+    (device source)
+    (mount-point target)
+    (type "none")
+    (flags '(bind-mount read-only))
+    (check? #f)
+    (create-mount-point? #t)))
+
+(define (closure->file-systems entries)
+  "Return a list of <file-system> records that build, out of read-only
+bind mounts, a root in which the files and directories of the closure
+ENTRIES are at their own places.  Each (file PATH) and (directory PATH) is
+bound at PATH.  A (symlink PATH TARGET) is bound as what it leads to: a
+link to a file binds that file at PATH; a link to a directory binds, at
+the same places beneath PATH, the entries of ENTRIES beneath that
+directory.  So /lib64/ld-linux-x86-64.so.2 exists in the root as it does
+on the host, though /lib64 is a directory there."
+  (define (beneath? dir path)
+    (string-prefix? (string-append dir "/") path))
+
+  (define directories
+    (filter-map (match-lambda
+                  (('directory path) path)
+                  (_ #f))
+                entries))
+
+  (define (link-binds link depth)
+    ;; The binds that stand for LINK (a host file name that is, or passes
+    ;; through, symbolic links), seen at LINK.
+    (let ((real (false-if-exception (canonicalize-path link))))
+      (cond ((or (not real) (> depth 8)) '())
+            ((not (eq? 'directory (stat:type (stat real))))
+             (list (read-only-bind real link)))
+            ((any (lambda (dir) (or (string=? dir real) (beneath? dir real)))
+                  directories)
+             ;; A directory needed whole, or part of one.
+             (list (read-only-bind real link)))
+            (else
+             (append-map
+              (lambda (entry)
+                (let ((path (closure-entry-path entry)))
+                  (if (beneath? real path)
+                      (let ((seen (string-append
+                                   link (string-drop path (string-length real)))))
+                        (match entry
+                          (((or 'file 'directory) path)
+                           (list (read-only-bind path seen)))
+                          (('symlink path _)
+                           (link-binds seen (+ depth 1)))))
+                      '())))
+              entries)))))
+
+  (define (entry->file-systems entry)
+    (match entry
+      (((or 'file 'directory) path) (list (read-only-bind path path)))
+      (('symlink path _) (link-binds path 0))))
+
+  (let ((all (append-map entry->file-systems entries)))
+    ;; Each mount point once, parents before what they hold.
+    (sort (delete-duplicates all
+                             (lambda (a b)
+                               (string=? (file-system-mount-point a)
+                                         (file-system-mount-point b))))
+          (lambda (a b)
+            (string<? (file-system-mount-point a) (file-system-mount-point b))))))
+
+;;; host.scm ends here
