@@ -1,0 +1,19 @@
+;;; Guix's (guix utils), provided by byre: a façade that re-exports
+;;; (byre utils) under the names Guix users write.
+
+(define-module (guix utils)
+  #:use-module (byre utils)
+  #:re-export (call-with-temporary-directory
+               call-with-temporary-output-file
+               with-atomic-file-output
+               current-source-directory
+               absolute-dirname
+               %current-system
+               %current-target-system
+               version-compare
+               version>?
+               version>=?
+               version-prefix
+               version-major+minor
+               version-major
+               string-replace-substring))
