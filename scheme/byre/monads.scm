@@ -120,14 +120,20 @@ a monadic value."
 
 (define-syntax-parameter >>=
   (lambda (s)
+    "Within `with-monad', (>>= MVAL MPROC ...) binds MVAL to each MPROC in
+turn, from the left, with the monad's bind procedure.  Elsewhere, a syntax
+error."
     (syntax-violation '>>= "'>>=' (bind) used outside of 'with-monad'" s)))
 
 (define-syntax-parameter return
   (lambda (s)
+    "Within `with-monad', (return VALUE) is VALUE as a monadic value of the
+monad.  Elsewhere, a syntax error."
     (syntax-violation 'return "'return' used outside of 'with-monad'" s)))
 
 (define-syntax-parameter %current-monad
   (lambda (s)
+    "Within `with-monad', the monad it names.  Elsewhere, a syntax error."
     (syntax-violation '%current-monad
                       "'%current-monad' used outside of 'with-monad'" s)))
 
