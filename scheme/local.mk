@@ -5,6 +5,7 @@ BYRE_MODULES =					\
   scheme/byre/records.scm			\
   scheme/byre/diagnostics.scm			\
   scheme/byre/store-directory.scm		\
+  scheme/byre/utils.scm			\
   scheme/byre/file-systems.scm			\
   scheme/byre/core.scm				\
   scheme/byre/store-core.scm			\
@@ -18,6 +19,8 @@ BYRE_MODULES =					\
 BYRE_BUILT_MODULES = scheme/byre/config.scm
 
 FACADE_MODULES =				\
+  modules/guix/utils.scm			\
+  modules/guix/build/utils.scm		\
   modules/gnu/build/linux-container.scm	\
   modules/gnu/system/file-systems.scm		\
   modules/guix/monads.scm			\
@@ -49,10 +52,15 @@ facadegnubuildobj_DATA = modules/gnu/build/linux-container.go
 facadegnusystemobj_DATA = modules/gnu/system/file-systems.go
 facadeguixdir = $(facademoduledir)/guix
 dist_facadeguix_DATA = modules/guix/monads.scm modules/guix/monad-repl.scm \
-  modules/guix/store.scm modules/guix/base32.scm
+  modules/guix/store.scm modules/guix/base32.scm modules/guix/utils.scm
 facadeguixobjdir = $(facadeobjectdir)/guix
 facadeguixobj_DATA = modules/guix/monads.go modules/guix/monad-repl.go \
-  modules/guix/store.go modules/guix/base32.go
+  modules/guix/store.go modules/guix/base32.go modules/guix/utils.go
+# (guix build utils) is imported into builds, hence installed like a façade.
+facadeguixbuilddir = $(facademoduledir)/guix/build
+dist_facadeguixbuild_DATA = modules/guix/build/utils.scm
+facadeguixbuildobjdir = $(facadeobjectdir)/guix/build
+facadeguixbuildobj_DATA = modules/guix/build/utils.go
 
 GOBJECTS = $(BYRE_MODULES:%.scm=%.go) $(BYRE_BUILT_MODULES:%.scm=%.go) $(FACADE_MODULES:%.scm=%.go)
 CLEANFILES += $(GOBJECTS) $(BYRE_BUILT_MODULES)

@@ -11,6 +11,8 @@ SCHEME_TESTS =					\
   tests/scheme/records.scm			\
   tests/scheme/file-systems.scm		\
   tests/scheme/container.scm			\
+  tests/scheme/utils.scm			\
+  tests/scheme/build-utils.scm		\
   tests/scheme/monads.scm
 
 INTEGRATION_TESTS =				\
