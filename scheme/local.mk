@@ -10,6 +10,7 @@ BYRE_MODULES =					\
   scheme/byre/core.scm				\
   scheme/byre/store-core.scm			\
   scheme/byre/container.scm			\
+  scheme/byre/host.scm				\
   scheme/byre/ui.scm				\
   scheme/byre/monads.scm			\
   scheme/byre/monad-repl.scm			\
