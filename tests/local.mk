@@ -11,6 +11,7 @@ SCHEME_TESTS =					\
   tests/scheme/records.scm			\
   tests/scheme/file-systems.scm		\
   tests/scheme/container.scm			\
+  tests/scheme/host.scm				\
   tests/scheme/utils.scm			\
   tests/scheme/build-utils.scm		\
   tests/scheme/monads.scm
