@@ -294,6 +294,9 @@ empty directory and a read-only directory."
     (mkdir keep)
     (write-file (string-append keep "/file") "precious")
     (make-tree victim)
+    ;; As with `rm -rf', a read-only directory's entries stay unless the
+    ;; user is root; this test is about symlinks.
+    (chmod (string-append victim "/ro") #o755)
     (symlink keep (string-append victim "/sub/link-to-keep"))
     (symlink (string-append keep "/file")
              (string-append victim "/link-to-file"))
@@ -722,5 +725,10 @@ echo \"$PATH\"; echo \"$SET_ME\"; echo \"$SUFFIXED\"; echo \"$@\"\n")
     (string-split (string-trim-right (command-output prog "one" "two"))
                   #\newline)))
 
+;; Read-only directories made by the copy tests would keep their entries.
+(for-each (lambda (dir) (chmod dir #o755))
+          (find-files %top (lambda (file stat)
+                             (eq? 'directory (stat:type stat)))
+                      #:directories? #t))
 (delete-file-recursively %top)
 (test-end/exit "build-utils")
