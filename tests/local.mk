@@ -14,13 +14,16 @@ SCHEME_TESTS =					\
   tests/scheme/host.scm				\
   tests/scheme/utils.scm			\
   tests/scheme/build-utils.scm		\
-  tests/scheme/monads.scm
+  tests/scheme/monads.scm			\
+  tests/scheme/store.scm
 
 INTEGRATION_TESTS =				\
-  tests/integration/command.sh
+  tests/integration/command.sh			\
+  tests/integration/gc.sh
 
 TESTS += $(SCHEME_TESTS) $(INTEGRATION_TESTS)
-EXTRA_DIST += $(SCHEME_TESTS) $(INTEGRATION_TESTS) tests/scheme/lib/harness.scm
+EXTRA_DIST += $(SCHEME_TESTS) $(INTEGRATION_TESTS) tests/scheme/lib/harness.scm \
+  tests/scheme/data/store-paths.scm
 
 # Test files may be changed by the tests only in their own temporary
 # directories; Scheme test logs are the automake .log/.trs files.

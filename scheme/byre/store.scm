@@ -7,8 +7,6 @@
   #:use-module (byre store-directory)
   #:use-module (byre diagnostics)
   #:use-module (srfi srfi-1)
-  #:use-module (srfi srfi-9)
-  #:use-module (srfi srfi-9 gnu)
   #:use-module (srfi srfi-26)
   #:use-module (srfi srfi-35)
   #:use-module ((ice-9 exceptions) #:select (raise-exception))
@@ -173,39 +171,69 @@ set and not empty, else the configured default for root
   (message store-protocol-error-message)
   (status  store-protocol-error-status))
 
-(define (store-error format-string . arguments)
+(define* (raise-store-error format-string arguments #:key hint)
   "Raise an error condition whose message is FORMAT-STRING, an (ice-9
-format) string, applied to ARGUMENTS: both a &message, which `byre' and
-(byre diagnostics) print, and Guix's &store-protocol-error."
-  (let ((message (formatted-message-text format-string arguments)))
+format) string, applied to ARGUMENTS, with HINT, a string, when true: both
+a user error of (byre diagnostics), which `byre' prints, and Guix's
+&store-protocol-error."
+  (let ((error (make-user-error format-string arguments #:hint hint)))
     (raise-exception
      (make-compound-condition
-      (make-condition &store-protocol-error 'message message 'status 1)
-      (apply formatted-message format-string arguments)))))
+      (make-condition &store-protocol-error
+                      'message (condition-message error)
+                      'status 1)
+      error))))
 
-(define (formatted-message-text format-string arguments)
-  (condition-message (apply formatted-message format-string arguments)))
+(define (store-error format-string . arguments)
+  "Raise a store error whose message is FORMAT-STRING applied to
+ARGUMENTS."
+  (raise-store-error format-string arguments))
+
+(define (call-with-store-errors thunk)
+  "Call THUNK, turning what a store primitive raises for bad input or a
+refused operation (`wrong-type-arg' or `misc-error' with the message of
+the C++ core, such as \"cannot delete a live item\") into a store error
+with that message; `system-error' goes through as it is."
+  (define (handler key subr format-string arguments . rest)
+    (if (and (string? subr) (string-prefix? "%" subr)
+             (string? format-string) (list? arguments))
+        (store-error "~a" (apply simple-format #f format-string arguments))
+        (apply throw key subr format-string arguments rest)))
+
+  (catch 'wrong-type-arg
+    (lambda ()
+      (catch 'misc-error thunk handler))
+    handler))
+
+(define-syntax-rule (with-store-errors exp ...)
+  (call-with-store-errors (lambda () exp ...)))
 
 
 ;;;
 ;;; Connections.
 ;;;
 
-(define-record-type <store-connection>
-  (make-store-connection handle store-directory state-directory)
-  store-connection?
-  (handle          store-connection-handle)
-  ;; The store's prefix: part of every item's name.
-  (store-directory store-connection-store-directory)
-  ;; The database, the locks and the GC roots.
-  (state-directory store-connection-state-directory))
+;; Records made with `make-record-type' rather than SRFI-9's syntax, whose
+;; expansion leaves top-level helpers that -Wunused-toplevel reports.
+(define <store-connection>
+  ;; HANDLE is the primitives' handle; STORE-DIRECTORY the store's prefix,
+  ;; part of every item's name; STATE-DIRECTORY holds the database, the
+  ;; locks and the GC roots.
+  (make-record-type '<store-connection>
+                    '(handle store-directory state-directory)
+                    (lambda (store port)
+                      (format port "#<store-connection ~a ~a>"
+                              (store-connection-store-directory store)
+                              (number->string (object-address store) 16)))))
 
-(set-record-type-printer! <store-connection>
-                          (lambda (store port)
-                            (format port "#<store-connection ~a ~a>"
-                                    (store-connection-store-directory store)
-                                    (number->string (object-address store)
-                                                    16))))
+(define make-store-connection (record-constructor <store-connection>))
+(define store-connection? (record-predicate <store-connection>))
+(define store-connection-handle
+  (record-accessor <store-connection> 'handle))
+(define store-connection-store-directory
+  (record-accessor <store-connection> 'store-directory))
+(define store-connection-state-directory
+  (record-accessor <store-connection> 'state-directory))
 
 (define (canonical-directory directory what)
   "Return DIRECTORY, an absolute file name, without trailing slashes, or
@@ -234,7 +262,7 @@ BYRE_STORE_DIR and BYRE_STATE_DIR."
                                               "store directory"))
         (state-directory (canonical-directory state-directory
                                               "state directory")))
-    (make-store-connection (%store-open store-directory state-directory)
+    (make-store-connection (with-store-errors (%store-open store-directory state-directory))
                            store-directory state-directory)))
 
 (define (close-connection store)
@@ -273,10 +301,9 @@ close it when the body is left."
                    ;; only its verdict matters here.
                    (and (%check-store-item-name name) #t))
                  (const #f)))
-    (raise-exception
-     (make-user-error "invalid store item name ~s" (list name)
-                      #:hint "a store item name is 1 to 211 letters, \
-digits and \"+-._?=\", and does not start with \".\""))))
+    (raise-store-error "invalid store item name ~s" (list name)
+                       #:hint "a store item name is 1 to 211 letters, \
+digits and \"+-._?=\", and does not start with \".\"")))
 
 (define (prefix-of store)
   (store-connection-store-directory store))
@@ -341,7 +368,7 @@ returns the same item."
   (unless (or (string? text) (bytevector? text))
     (store-error "~s is neither a string nor a bytevector" text))
   (valid-items-of store references "references")
-  (%store-add-text (handle store) name text references))
+  (with-store-errors (%store-add-text (handle store) name text references)))
 
 (define* (add-data-to-store store name bytes #:optional (references '()))
   "Add BYTES, a bytevector, to STORE as an item called NAME that refers to
@@ -427,9 +454,10 @@ added with recursive? #f" file))
          (lambda (directory)
            (let ((copy (string-append directory "/" basename)))
              (copy-selected-tree file copy select?)
-             (%store-add-path (handle store) basename copy #t algorithm))))
-        (%store-add-path (handle store) basename file
-                         (and recursive? #t) algorithm))))
+             (with-store-errors (%store-add-path (handle store) basename copy #t algorithm)))))
+        (with-store-errors
+         (%store-add-path (handle store) basename file
+                          (and recursive? #t) algorithm)))))
 
 (define* (register-output store source output
                           #:key (candidates '()) deriver)
@@ -445,21 +473,28 @@ its files.  DERIVER, when true, is the derivation that produced it."
   (valid-items-of store candidates "candidates")
   (when deriver
     (item-of store deriver))
-  (%store-register-output (handle store) source output candidates deriver))
+  (with-store-errors (%store-register-output (handle store) source output candidates deriver)))
 
 
 ;;;
 ;;; Queries.
 ;;;
 
-(define-record-type <path-info>
-  (make-path-info deriver hash references registration-time nar-size)
-  path-info?
-  (deriver           path-info-deriver)           ;a file name or #f
-  (hash              path-info-hash)              ;bytevector (SHA-256 of the NAR)
-  (references        path-info-references)        ;list of file names
-  (registration-time path-info-registration-time) ;seconds since the epoch
-  (nar-size          path-info-nar-size))         ;bytes
+(define <path-info>
+  ;; DERIVER is a file name or #f, HASH the SHA-256 of the NAR (a
+  ;; bytevector), REFERENCES a list of file names, REGISTRATION-TIME in
+  ;; seconds since the epoch, NAR-SIZE in bytes.
+  (make-record-type '<path-info>
+                    '(deriver hash references registration-time nar-size)))
+
+(define make-path-info (record-constructor <path-info>))
+(define path-info? (record-predicate <path-info>))
+(define path-info-deriver (record-accessor <path-info> 'deriver))
+(define path-info-hash (record-accessor <path-info> 'hash))
+(define path-info-references (record-accessor <path-info> 'references))
+(define path-info-registration-time
+  (record-accessor <path-info> 'registration-time))
+(define path-info-nar-size (record-accessor <path-info> 'nar-size))
 
 (define (query-path-info store path)
   "Return a <path-info> for PATH, a valid item of STORE: its deriver (#f if
@@ -638,7 +673,7 @@ output's name."
   "Protect PATH, an item of STORE, from garbage collection until this
 connection is closed or this process ends, valid or not yet (about to be
 built or added)."
-  (%store-add-temp-root (handle store) (item-of store path))
+  (with-store-errors (%store-add-temp-root (handle store) (item-of store path)))
   #t)
 
 (define (add-indirect-root store file-name)
@@ -649,7 +684,7 @@ as long as the link exists and points there."
     (store-error "indirect root ~s is not an absolute file name" file-name))
   (when (store-path? file-name (prefix-of store))
     (store-error "indirect root ~a is inside the store" file-name))
-  (%store-add-indirect-root (handle store) file-name)
+  (with-store-errors (%store-add-indirect-root (handle store) file-name))
   #t)
 
 (define* (add-permanent-root store path #:optional
@@ -660,7 +695,7 @@ name part of PATH) in the store's state directory, until
 under /var/guix/gcroots; return the root's file name."
   (valid-item-of store path)
   (check-item-name name)
-  (%store-add-permanent-root (handle store) path name))
+  (with-store-errors (%store-add-permanent-root (handle store) path name)))
 
 (define (store-path-package-name* store path)
   (and (string? path)
@@ -670,7 +705,7 @@ under /var/guix/gcroots; return the root's file name."
 (define (remove-permanent-root store name)
   "Remove the permanent GC root called NAME from STORE."
   (check-item-name name)
-  (%store-remove-permanent-root (handle store) name))
+  (with-store-errors (%store-remove-permanent-root (handle store) name)))
 
 (define (gc-roots store)
   "Return the GC roots of STORE, permanent and indirect, as a list of pairs
@@ -682,8 +717,9 @@ under /var/guix/gcroots; return the root's file name."
 a temporary root, or a live item referring to them).  MIN-FREED is
 accepted for Guix's sake and ignored.  Return two values: the items
 deleted and the number of bytes freed."
-  (match (%store-delete-paths (handle store)
-                              (valid-items-of store paths "paths"))
+  (match (with-store-errors
+          (%store-delete-paths (handle store)
+                               (valid-items-of store paths "paths")))
     ((deleted . freed) (values deleted freed))))
 
 (define* (run-gc store #:optional (action 'collect-garbage)
@@ -708,7 +744,7 @@ is a positive number of bytes, until at least that much is freed.  Return
 two values: the items deleted and the number of bytes freed."
   (unless (and (exact-integer? min-freed) (>= min-freed 0))
     (store-error "minimum to free ~s is not a number of bytes" min-freed))
-  (match (%store-collect-garbage (handle store) min-freed)
+  (match (with-store-errors (%store-collect-garbage (handle store) min-freed))
     ((deleted . freed) (values deleted freed))))
 
 (define (live-paths store)

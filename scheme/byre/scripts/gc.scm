@@ -80,18 +80,21 @@ followed by \"B\", powers of 1000."
   (lambda (opt name arg result)
     (alist-cons key value result)))
 
+(define (check-size string)
+  "Return the number of bytes STRING stands for, or leave with a usage
+error naming it."
+  (or (size->number string)
+      (usage-error (format #f "invalid amount of storage '~a'" string)
+                   #:command %command
+                   #:hint "write a number of bytes, possibly followed by \
+K, M, G or T, such as 500M")))
+
 (define %options
   (list (option '(#\C "collect-garbage") #f #t
                 (lambda (opt name arg result)
                   (let ((result (alist-cons 'action 'collect-garbage result)))
                     (if arg
-                        (match (size->number arg)
-                          (#f (usage-error
-                               (format #f "invalid amount of storage '~a'" arg)
-                               #:command %command
-                               #:hint "write a number of bytes, possibly \
-followed by K, M, G or T, such as 500M"))
-                          (size (alist-cons 'min-freed size result)))
+                        (alist-cons 'min-freed (check-size arg) result)
                         result))))
         (option '(#\d "delete") #f #f
                 (option-processor 'action 'delete))
@@ -205,10 +208,10 @@ output; leave with an error when there is any."
                 ;; "-C 5G": MIN given as a word of its own.
                 ((min-freed operands)
                  (match (cons action operands)
-                   (('collect-garbage (= size->number (? integer? size)))
+                   (('collect-garbage word)
                     (if (assq 'min-freed opts)
                         (values (assq-ref opts 'min-freed) operands)
-                        (values size '())))
+                        (values (check-size word) '())))
                    (_ (values (or (assq-ref opts 'min-freed) 0) operands)))))
     (define (no-operands)
       (unless (null? operands)
