@@ -20,3 +20,5 @@ tests_cpp_unit_SOURCES +=			\
   tests/cpp/host-elf.hh				\
   tests/cpp/host-elf.cc				\
   tests/cpp/host-closure.cc
+
+EXTRA_DIST += bench/host-guile.scm
