@@ -813,9 +813,9 @@ output follows:~%~%~a"
 next to it; when PROC returns, the new file, with FILE's permissions,
 replaces FILE in one step and PROC's result is returned.  If PROC exits
 non-locally, FILE is left as it was."
-  (let* ((template (string-append file ".XXXXXX"))
+  (let* ((in (open-input-file file))       ;first: FILE may not exist
+         (template (string-append file ".XXXXXX"))
          (out (mkstemp! template))
-         (in (open-input-file file))
          (done? #f))
     (dynamic-wind
       (const #t)
@@ -1165,7 +1165,9 @@ writes out/bin/foo as
   export CERTS=\"/etc/certs\"
   exec -a \"$0\" \"/…/out/bin/.foo-real\" \"$@\"
 
-Wrapping PROG again adds the new variables to the existing wrapper."
+The `-a \"$0\"' that keeps the name PROG was called by is written only
+when SH is bash; other shells lack it.  Wrapping PROG again adds the new
+variables to the existing wrapper."
   (define specs*
     ;; #:rest also collects the keyword arguments.
     (let loop ((specs specs))
