@@ -219,6 +219,9 @@ ElfFile read_elf_as(const Reader& in, const std::string& ehdr_bytes) {
 }  // namespace
 
 bool is_elf(const std::string& file) {
+  // Only regular files: opening a device can have effects of its own.
+  struct stat st;
+  if (stat(file.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return false;
   int fd = open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
   if (fd < 0) return false;
   char magic[SELFMAG];

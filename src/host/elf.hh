@@ -37,7 +37,8 @@ struct ElfFile {
   std::optional<std::string> soname;       // DT_SONAME
 };
 
-// Whether FILE is readable and starts with the ELF magic.  Never throws.
+// Whether FILE is a readable regular file that starts with the ELF magic.
+// Never throws.
 bool is_elf(const std::string& file);
 
 // Read FILE's loader information.  Throws std::system_error when FILE
