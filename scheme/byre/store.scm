@@ -695,7 +695,9 @@ name part of PATH) in the store's state directory, until
 under /var/guix/gcroots; return the root's file name."
   (valid-item-of store path)
   (check-item-name name)
-  (with-store-errors (%store-add-permanent-root (handle store) path name)))
+  (with-store-errors (%store-add-permanent-root (handle store) path name))
+  ;; Where the core keeps permanent roots (src/store/local-store.hh).
+  (string-append (store-connection-state-directory store) "/gcroots/" name))
 
 (define (store-path-package-name* store path)
   (and (string? path)

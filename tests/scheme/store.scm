@@ -638,12 +638,15 @@
          (not (any (cut member <> dead-items)
                    (list rooted-parent kept indirect temp))))))
 
-(test-assert "delete-paths refuses a live item"
-  (let ((deleted (false-if-exception
-                  (let-values (((deleted freed)
-                                (delete-paths store (list kept))))
-                    deleted))))
-    (and (not (and deleted (member kept deleted)))
+(test-equal "add-permanent-root returns the root's file name"
+  (string-append %state-dir "/gcroots/my-root")
+  root-file)
+
+(test-assert "delete-paths refuses a live item, with an error naming it"
+  (let ((message (condition-text (lambda ()
+                                   (delete-paths store (list kept))))))
+    (and message
+         (string-contains message kept)
          (valid-path? store kept)
          (file-exists? kept))))
 
