@@ -266,8 +266,9 @@ BYRE_STORE_DIR and BYRE_STATE_DIR."
                            store-directory state-directory)))
 
 (define (close-connection store)
-  "Close the connection to STORE, dropping its temporary GC roots.  Closing
-a closed connection does nothing."
+  "Close the connection to STORE.  A process's temporary GC roots, which
+every item it adds gets, are shared by its connections and dropped when
+the last one is closed.  Closing a closed connection does nothing."
   (%store-close (store-connection-handle store)))
 
 (define (call-with-store proc)
@@ -670,9 +671,9 @@ output's name."
 ;;;
 
 (define (add-temp-root store path)
-  "Protect PATH, an item of STORE, from garbage collection until this
-connection is closed or this process ends, valid or not yet (about to be
-built or added)."
+  "Protect PATH, an item of STORE, valid or not yet (about to be built or
+added), from garbage collection until this process's last connection is
+closed or the process ends."
   (with-store-errors (%store-add-temp-root (handle store) (item-of store path)))
   #t)
 
