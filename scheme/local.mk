@@ -15,6 +15,9 @@ BYRE_MODULES =					\
   scheme/byre/monads.scm			\
   scheme/byre/monad-repl.scm			\
   scheme/byre/store.scm				\
+  scheme/byre/derivations.scm			\
+  scheme/byre/gexp.scm				\
+  scheme/byre/system/container.scm		\
   scheme/byre/scripts/gc.scm
 
 BYRE_BUILT_MODULES = scheme/byre/config.scm
@@ -27,13 +30,22 @@ FACADE_MODULES =				\
   modules/guix/monads.scm			\
   modules/guix/monad-repl.scm			\
   modules/guix/store.scm			\
-  modules/guix/base32.scm
+  modules/guix/base32.scm			\
+  modules/guix/gexp.scm				\
+  modules/guix/derivations.scm			\
+  modules/gnu/system/linux-container.scm
 
 byremoduledir = $(guilemoduledir)/byre
 byreobjectdir = $(guileobjectdir)/byre
-dist_byremodule_DATA = $(filter-out scheme/byre/scripts/%,$(BYRE_MODULES))
+dist_byremodule_DATA = $(filter-out scheme/byre/scripts/% scheme/byre/system/%,$(BYRE_MODULES))
 nodist_byremodule_DATA = $(BYRE_BUILT_MODULES)
-byreobject_DATA = $(filter-out scheme/byre/scripts/%,$(BYRE_MODULES:%.scm=%.go)) $(BYRE_BUILT_MODULES:%.scm=%.go)
+byreobject_DATA = $(filter-out scheme/byre/scripts/% scheme/byre/system/%,$(BYRE_MODULES:%.scm=%.go)) $(BYRE_BUILT_MODULES:%.scm=%.go)
+
+# (byre system …): operating systems and containers of them.
+byresystemmoduledir = $(guilemoduledir)/byre/system
+byresystemobjectdir = $(guileobjectdir)/byre/system
+dist_byresystemmodule_DATA = scheme/byre/system/container.scm
+byresystemobject_DATA = scheme/byre/system/container.go
 
 # (byre scripts …): the commands' modules, in a folder of their own.
 byrescriptsmoduledir = $(guilemoduledir)/byre/scripts
@@ -46,17 +58,21 @@ byrescriptsobject_DATA = scheme/byre/scripts/gc.go
 facadegnubuilddir = $(facademoduledir)/gnu/build
 facadegnusystemdir = $(facademoduledir)/gnu/system
 dist_facadegnubuild_DATA = modules/gnu/build/linux-container.scm
-dist_facadegnusystem_DATA = modules/gnu/system/file-systems.scm
+dist_facadegnusystem_DATA = modules/gnu/system/file-systems.scm \
+  modules/gnu/system/linux-container.scm
 facadegnubuildobjdir = $(facadeobjectdir)/gnu/build
 facadegnusystemobjdir = $(facadeobjectdir)/gnu/system
 facadegnubuildobj_DATA = modules/gnu/build/linux-container.go
-facadegnusystemobj_DATA = modules/gnu/system/file-systems.go
+facadegnusystemobj_DATA = modules/gnu/system/file-systems.go \
+  modules/gnu/system/linux-container.go
 facadeguixdir = $(facademoduledir)/guix
 dist_facadeguix_DATA = modules/guix/monads.scm modules/guix/monad-repl.scm \
-  modules/guix/store.scm modules/guix/base32.scm modules/guix/utils.scm
+  modules/guix/store.scm modules/guix/base32.scm modules/guix/utils.scm \
+  modules/guix/gexp.scm modules/guix/derivations.scm
 facadeguixobjdir = $(facadeobjectdir)/guix
 facadeguixobj_DATA = modules/guix/monads.go modules/guix/monad-repl.go \
-  modules/guix/store.go modules/guix/base32.go modules/guix/utils.go
+  modules/guix/store.go modules/guix/base32.go modules/guix/utils.go \
+  modules/guix/gexp.go modules/guix/derivations.go
 # (guix build utils) is imported into builds, hence installed like a façade.
 facadeguixbuilddir = $(facademoduledir)/guix/build
 dist_facadeguixbuild_DATA = modules/guix/build/utils.scm
@@ -85,7 +101,9 @@ EXTRA_DIST += scheme/byre/config.scm.in $(FACADE_MODULES)
 
 # Every .go depends on the extension (modules load it at expansion time) and
 # on the modules it imports; a coarse but safe order: all sources.
-GUILD_WARNINGS = -Wunbound-variable -Warity-mismatch -Wformat -Wunused-toplevel
+# No -Wunused-toplevel: Guile 3.0.8's SRFI-9 records trip it with their
+# inlinable accessors.
+GUILD_WARNINGS = -Wunbound-variable -Warity-mismatch -Wformat
 $(GOBJECTS): libguile-byre.la $(BYRE_BUILT_MODULES)
 .scm.go:
 	$(AM_V_GEN)$(MKDIR_P) $(@D) && \

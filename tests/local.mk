@@ -15,7 +15,8 @@ SCHEME_TESTS =					\
   tests/scheme/utils.scm			\
   tests/scheme/build-utils.scm		\
   tests/scheme/monads.scm			\
-  tests/scheme/store.scm
+  tests/scheme/store.scm			\
+  tests/scheme/gexp.scm
 
 INTEGRATION_TESTS =				\
   tests/integration/command.sh			\

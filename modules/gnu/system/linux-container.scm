@@ -1,0 +1,6 @@
+;;; Guix's (gnu system linux-container), provided by byre: a façade that
+;;; re-exports byre's procedures under the names Guix users write.
+
+(define-module (gnu system linux-container)
+  #:use-module (byre system container)
+  #:re-export (eval/container))

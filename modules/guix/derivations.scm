@@ -1,0 +1,38 @@
+;;; Guix's (guix derivations), provided by byre: a façade re-exporting
+;;; (byre derivations) under the names Guix users write.
+
+(define-module (guix derivations)
+  #:use-module (byre derivations)
+  #:use-module (byre gexp)
+  #:re-export (derivation?
+               derivation-outputs
+               derivation-inputs
+               derivation-sources
+               derivation-system
+               derivation-builder
+               derivation-builder-arguments
+               derivation-builder-environment-vars
+               derivation-file-name
+               derivation-name
+               derivation-output-names
+               derivation->output-path
+               derivation->output-paths
+               derivation-output?
+               derivation-output-path
+               derivation-output-hash-algo
+               derivation-output-hash
+               derivation-output-recursive?
+               derivation-input
+               derivation-input?
+               derivation-input-derivation
+               derivation-input-sub-derivations
+               derivation-input-path
+               derivation-input-output-paths
+               derivation
+               write-derivation
+               read-derivation
+               read-derivation-from-file
+               derivation-hash
+               fixed-output-derivation?
+               build-derivations
+               built-derivations))

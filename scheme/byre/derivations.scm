@@ -1,0 +1,712 @@
+;;; Derivations and builds without a daemon, with the API of Guix's
+;;; (guix derivations).
+;;;
+;;; A derivation is written to the store as a .drv file in the ATerm format
+;;; Nix and Guix use, and its output file names are computed as theirs are
+;;; (the hash of the derivation "modulo" fixed-output inputs).  Building one
+;;; means running its builder in a container that sees only the closure of
+;;; its inputs, the host software the builder needs, a writable build
+;;; directory and a writable directory at each output's file name; the
+;;; outputs are then scanned for references and registered.
+
+(define-module (byre derivations)
+  #:use-module (byre store)
+  #:use-module (byre container)
+  #:use-module (byre file-systems)
+  #:use-module ((byre utils) #:select (call-with-temporary-directory))
+  #:use-module (ice-9 match)
+  #:use-module (ice-9 rdelim)
+  #:use-module ((ice-9 threads) #:select (current-processor-count))
+  #:use-module (ice-9 textual-ports)
+  #:use-module (ice-9 vlist)
+  #:use-module (rnrs bytevectors)
+  #:use-module (srfi srfi-1)
+  #:use-module (srfi srfi-9)
+  #:use-module (srfi srfi-9 gnu)
+  #:use-module (srfi srfi-26)
+  #:use-module (srfi srfi-34)
+  #:use-module (srfi srfi-35)
+  #:export (<derivation>
+            derivation?
+            derivation-outputs
+            derivation-inputs
+            derivation-sources
+            derivation-system
+            derivation-builder
+            derivation-builder-arguments
+            derivation-builder-environment-vars
+            derivation-file-name
+            derivation-name
+            derivation-output-names
+            derivation->output-path
+            derivation->output-paths
+
+            <derivation-output>
+            derivation-output?
+            derivation-output-path
+            derivation-output-hash-algo
+            derivation-output-hash
+            derivation-output-recursive?
+
+            <derivation-input>
+            derivation-input
+            derivation-input?
+            derivation-input-derivation
+            derivation-input-sub-derivations
+            derivation-input-path
+            derivation-input-output-paths
+
+            derivation
+            write-derivation
+            read-derivation
+            read-derivation-from-file
+            derivation-hash
+            fixed-output-derivation?
+
+            build-derivations
+            derivation-build-log-file
+            %build-host-mounts
+
+            &build-error
+            build-error?
+            build-error-derivation
+            build-error-log-tail))
+
+;;;
+;;; Records.
+;;;
+
+(define-record-type <derivation>
+  (make-derivation outputs inputs sources system builder args env-vars
+                   file-name)
+  derivation?
+  (outputs  derivation-outputs)       ;alist of name/<derivation-output>
+  (inputs   derivation-inputs)        ;list of <derivation-input>
+  (sources  derivation-sources)       ;list of store file names
+  (system   derivation-system)
+  (builder  derivation-builder)       ;file name
+  (args     derivation-builder-arguments)
+  (env-vars derivation-builder-environment-vars) ;alist
+  (file-name derivation-file-name))   ;the .drv file name
+
+(define-record-type <derivation-output>
+  (make-derivation-output path hash-algo hash recursive?)
+  derivation-output?
+  (path       derivation-output-path)
+  (hash-algo  derivation-output-hash-algo)  ;symbol or #f
+  (hash       derivation-output-hash)       ;bytevector or #f
+  (recursive? derivation-output-recursive?))
+
+(define-record-type <derivation-input>
+  (make-derivation-input derivation sub-derivations)
+  derivation-input?
+  (derivation      derivation-input-derivation) ;<derivation>
+  (sub-derivations derivation-input-sub-derivations)) ;output names
+
+(set-record-type-printer! <derivation>
+  (lambda (drv port)
+    (format port "#<derivation ~a => ~a>"
+            (derivation-file-name drv)
+            (string-join (map (match-lambda
+                                ((_ . output) (derivation-output-path output)))
+                              (derivation-outputs drv))))))
+
+(define* (derivation-input drv #:optional
+                           (outputs (derivation-output-names drv)))
+  "Return an input of derivation DRV, for its OUTPUTS (by default all of
+them)."
+  (make-derivation-input drv outputs))
+
+(define (derivation-input-path input)
+  "Return the .drv file name of INPUT's derivation."
+  (derivation-file-name (derivation-input-derivation input)))
+
+(define (derivation-input-output-paths input)
+  "Return the file names of the outputs of INPUT's derivation that INPUT
+uses."
+  (let ((drv (derivation-input-derivation input)))
+    (map (cut derivation->output-path drv <>)
+         (derivation-input-sub-derivations input))))
+
+(define (derivation-name drv)
+  "Return the name of DRV, its .drv file name without the hash and the
+extension."
+  ;; "HASH-NAME.drv": 32 characters of hash and a dash before the name.
+  (let ((base (basename (derivation-file-name drv))))
+    (string-drop-right (string-drop base 33) 4)))
+
+(define (derivation-output-names drv)
+  "Return the names of DRV's outputs."
+  (map car (derivation-outputs drv)))
+
+(define* (derivation->output-path drv #:optional (output "out"))
+  "Return the file name of output OUTPUT of DRV."
+  (match (assoc output (derivation-outputs drv))
+    ((_ . out) (derivation-output-path out))
+    (#f (raise (condition
+                (&message
+                 (message (format #f "~a has no output ~s"
+                                  (derivation-file-name drv) output))))))))
+
+(define (derivation->output-paths drv)
+  "Return an alist of DRV's output names and file names."
+  (map (match-lambda
+         ((name . output) (cons name (derivation-output-path output))))
+       (derivation-outputs drv)))
+
+(define (fixed-output-derivation? drv)
+  "Return true if DRV's output is known in advance by its hash."
+  (match (derivation-outputs drv)
+    ((("out" . ($ <derivation-output> _ (? symbol?) (? bytevector?) _))) #t)
+    (_ #f)))
+
+
+;;;
+;;; The ATerm format.
+;;;
+
+(define (write-string* str port)
+  ;; A string as ATerm writes it.
+  (write-char #\" port)
+  (string-for-each (lambda (char)
+                     (case char
+                       ((#\") (display "\\\"" port))
+                       ((#\\) (display "\\\\" port))
+                       ((#\newline) (display "\\n" port))
+                       ((#\return) (display "\\r" port))
+                       ((#\tab) (display "\\t" port))
+                       (else (write-char char port))))
+                   str)
+  (write-char #\" port))
+
+(define (write-list items write-item port)
+  (write-char #\[ port)
+  (let loop ((items items) (first? #t))
+    (match items
+      (() #t)
+      ((item . rest)
+       (unless first? (write-char #\, port))
+       (write-item item port)
+       (loop rest #f))))
+  (write-char #\] port))
+
+(define (bytevector->base16 bv)
+  (string-concatenate
+   (map (lambda (byte)
+          (string-pad (number->string byte 16) 2 #\0))
+        (bytevector->u8-list bv))))
+
+(define (base16->bytevector str)
+  (u8-list->bytevector
+   (let loop ((i 0) (out '()))
+     (if (>= i (string-length str))
+         (reverse out)
+         (loop (+ i 2)
+               (cons (string->number (substring str i (+ i 2)) 16) out))))))
+
+(define* (write-derivation drv port
+                           #:key (input-key derivation-input-path))
+  "Write DRV to PORT in the ATerm format.  INPUT-KEY gives the key under
+which an input derivation appears: its .drv file name, or, to compute
+derivation hashes, the hash of that derivation."
+  (define (write-output pair port)
+    (match pair
+      ((name . ($ <derivation-output> path algo hash recursive?))
+       (write-char #\( port)
+       (write-string* name port) (write-char #\, port)
+       (write-string* path port) (write-char #\, port)
+       (write-string* (if algo
+                          (string-append (if recursive? "r:" "")
+                                         (symbol->string algo))
+                          "")
+                      port)
+       (write-char #\, port)
+       (write-string* (if hash (bytevector->base16 hash) "") port)
+       (write-char #\) port))))
+  (define (write-input pair port)
+    (match pair
+      ((key . outputs)
+       (write-char #\( port)
+       (write-string* key port) (write-char #\, port)
+       (write-list outputs write-string* port)
+       (write-char #\) port))))
+  (define (write-env pair port)
+    (match pair
+      ((name . value)
+       (write-char #\( port)
+       (write-string* name port) (write-char #\, port)
+       (write-string* value port)
+       (write-char #\) port))))
+
+  (display "Derive(" port)
+  (write-list (sort (derivation-outputs drv)
+                    (lambda (a b) (string<? (car a) (car b))))
+              write-output port)
+  (write-char #\, port)
+  ;; Inputs on the same derivation are merged; keys and outputs sorted.
+  (write-list (sort (fold (lambda (input result)
+                            (let ((key (input-key input))
+                                  (outputs (derivation-input-sub-derivations input)))
+                              (match (assoc key result)
+                                ((_ . previous)
+                                 (cons (cons key (sort (delete-duplicates
+                                                        (append outputs previous))
+                                                       string<?))
+                                       (alist-delete key result)))
+                                (#f (cons (cons key (sort (delete-duplicates outputs)
+                                                          string<?))
+                                          result)))))
+                          '()
+                          (derivation-inputs drv))
+                    (lambda (a b) (string<? (car a) (car b))))
+              write-input port)
+  (write-char #\, port)
+  (write-list (sort (delete-duplicates (derivation-sources drv)) string<?)
+              write-string* port)
+  (write-char #\, port)
+  (write-string* (derivation-system drv) port)
+  (write-char #\, port)
+  (write-string* (derivation-builder drv) port)
+  (write-char #\, port)
+  (write-list (derivation-builder-arguments drv) write-string* port)
+  (write-char #\, port)
+  (write-list (sort (derivation-builder-environment-vars drv)
+                    (lambda (a b) (string<? (car a) (car b))))
+              write-env port)
+  (write-char #\) port))
+
+(define (derivation->string drv . options)
+  (call-with-output-string
+    (lambda (port) (apply write-derivation drv port options))))
+
+;; Reading: a small parser of the ATerm subset derivations use.
+
+(define (parse-error port what)
+  (raise (condition
+          (&message
+           (message (format #f "~a: invalid derivation: expected ~a"
+                            (or (port-filename port) "derivation") what))))))
+
+(define (expect port char)
+  (unless (eqv? (read-char port) char)
+    (parse-error port (string char))))
+
+(define (read-aterm-string port)
+  (expect port #\")
+  (let loop ((chars '()))
+    (match (read-char port)
+      (#\" (list->string (reverse chars)))
+      (#\\ (loop (cons (match (read-char port)
+                         (#\n #\newline) (#\r #\return) (#\t #\tab)
+                         ((? eof-object?) (parse-error port "a character"))
+                         (char char))
+                       chars)))
+      ((? eof-object?) (parse-error port "a closing quote"))
+      (char (loop (cons char chars))))))
+
+(define (read-aterm-list port read-item)
+  (expect port #\[)
+  (if (eqv? (peek-char port) #\])
+      (begin (read-char port) '())
+      (let loop ((items (list (read-item port))))
+        (match (read-char port)
+          (#\, (loop (cons (read-item port) items)))
+          (#\] (reverse items))
+          (_ (parse-error port "',' or ']'"))))))
+
+(define (read-tuple port . readers)
+  (expect port #\()
+  (let loop ((readers readers) (values '()))
+    (match readers
+      ((reader) (let ((value (reader port)))
+                  (expect port #\))
+                  (reverse (cons value values))))
+      ((reader . rest)
+       (let ((value (reader port)))
+         (expect port #\,)
+         (loop rest (cons value values)))))))
+
+(define* (read-derivation port #:optional (read-input-derivation
+                                            read-derivation-from-file))
+  "Read a derivation from PORT, in the ATerm format.  Its input
+derivations are read with READ-INPUT-DERIVATION, given their file name."
+  (define (output port)
+    (match (read-tuple port read-aterm-string read-aterm-string
+                       read-aterm-string read-aterm-string)
+      ((name path algo hash)
+       (let ((recursive? (string-prefix? "r:" algo)))
+         (cons name
+               (make-derivation-output
+                path
+                (and (not (string-null? algo))
+                     (string->symbol (if recursive? (string-drop algo 2) algo)))
+                (and (not (string-null? hash)) (base16->bytevector hash))
+                recursive?))))))
+  (define (input port)
+    (match (read-tuple port read-aterm-string
+                       (cut read-aterm-list <> read-aterm-string))
+      ((file outputs)
+       (make-derivation-input (read-input-derivation file) outputs))))
+  (define (env port)
+    (match (read-tuple port read-aterm-string read-aterm-string)
+      ((name value) (cons name value))))
+
+  (for-each (cut expect port <>) (string->list "Derive"))
+  (match (read-tuple port
+                     (cut read-aterm-list <> output)
+                     (cut read-aterm-list <> input)
+                     (cut read-aterm-list <> read-aterm-string)
+                     read-aterm-string read-aterm-string
+                     (cut read-aterm-list <> read-aterm-string)
+                     (cut read-aterm-list <> env))
+    ((outputs inputs sources system builder args env-vars)
+     (make-derivation outputs inputs sources system builder args env-vars
+                      (port-filename port)))))
+
+(define %derivation-cache
+  ;; .drv file name -> <derivation>: a .drv never changes.
+  (make-weak-value-hash-table 256))
+
+(define (read-derivation-from-file file)
+  "Read the derivation in FILE, a .drv file name."
+  (or (hash-ref %derivation-cache file)
+      (let ((drv (call-with-input-file file read-derivation)))
+        (hash-set! %derivation-cache file drv)
+        drv)))
+
+
+;;;
+;;; Hashes and output file names.
+;;;
+
+(define %hash-cache
+  ;; .drv file name -> derivation hash.
+  (make-hash-table 256))
+
+(define (derivation-hash drv)
+  "Return the hash of DRV \"modulo\" fixed-output derivations, as Nix and
+Guix compute it: the hash its outputs' file names derive from.  A
+fixed-output derivation hashes to its output's hash, so that how it is
+built does not change what depends on it."
+  (define (compute)
+    (match (derivation-outputs drv)
+      ((("out" . ($ <derivation-output> path (? symbol? algo) (? bytevector? hash)
+                    recursive?)))
+       (sha256 (string->utf8
+                (string-append "fixed:out:" (if recursive? "r:" "")
+                               (symbol->string algo) ":"
+                               (bytevector->base16 hash) ":" path))))
+      (_
+       (sha256 (string->utf8
+                (derivation->string
+                 drv
+                 #:input-key (lambda (input)
+                               (bytevector->base16
+                                (derivation-hash
+                                 (derivation-input-derivation input))))))))))
+  (let ((file (derivation-file-name drv)))
+    (if file
+        (or (hash-ref %hash-cache file)
+            (let ((hash (compute)))
+              (hash-set! %hash-cache file hash)
+              hash))
+        (compute))))
+
+(define %current-system-string
+  (let ((uname (uname)))
+    (string-append (utsname:machine uname) "-linux")))
+
+(define* (derivation store name builder args
+                     #:key (system %current-system-string)
+                     (env-vars '()) (inputs '()) (sources '())
+                     (outputs '("out"))
+                     hash (hash-algo 'sha256) recursive?
+                     allowed-references disallowed-references
+                     (leaked-env-vars #f) (local-build? #f)
+                     (substitutable? #t) (properties '()))
+  "Add to STORE a derivation called NAME that runs BUILDER with ARGS (a
+list of strings) in an environment with ENV-VARS (an alist of strings),
+and return it.  INPUTS is a list of <derivation-input>, SOURCES a list of
+store items the builder reads, OUTPUTS the names of its outputs.  With
+HASH (a bytevector of HASH-ALGO), the derivation is fixed-output: its
+output is known in advance (RECURSIVE? says whether HASH is over a NAR).
+ALLOWED-REFERENCES and DISALLOWED-REFERENCES, lists of store items or
+output names, are checked when the output is built."
+  (define (reference-list value)
+    (string-join (map (match-lambda
+                        ((? derivation? drv) (derivation->output-path drv))
+                        ((? string? str) str))
+                      value)))
+
+  (define fixed? (and hash #t))
+
+  (define masked-outputs
+    ;; Output file names are not known yet: empty, as Nix has them when
+    ;; hashing, except for a fixed output whose name comes from its hash.
+    (map (lambda (output)
+           (cons output
+                 (if fixed?
+                     (make-derivation-output
+                      (parameterize ((%store-prefix
+                                      (store-connection-store-directory store)))
+                        (fixed-output-path name hash #:hash-algo hash-algo
+                                           #:recursive? recursive?))
+                      hash-algo hash recursive?)
+                     (make-derivation-output "" #f #f #f))))
+           outputs))
+
+  (define all-env-vars
+    (append env-vars
+            (if allowed-references
+                `(("allowedReferences" . ,(reference-list allowed-references)))
+                '())
+            (if disallowed-references
+                `(("disallowedReferences" . ,(reference-list disallowed-references)))
+                '())
+            (if leaked-env-vars
+                `(("impureEnvVars" . ,(string-join leaked-env-vars)))
+                '())
+            (if local-build? '(("preferLocalBuild" . "1")) '())
+            (if substitutable? '() '(("allowSubstitutes" . "")))))
+
+  (define (with-outputs outputs)
+    ;; Each output's file name is in the environment, under its name.
+    (append (map (match-lambda
+                   ((name . output) (cons name (derivation-output-path output))))
+                 outputs)
+            (remove (lambda (pair) (assoc (car pair) outputs)) all-env-vars)))
+
+  (unless (and (string? builder) (list? args) (every string? args))
+    (raise (condition
+            (&message (message "derivation: BUILDER must be a string and ARGS a list of strings")))))
+  (let* ((masked (make-derivation masked-outputs inputs sources system
+                                  builder args (with-outputs masked-outputs) #f))
+         (drv-hash (derivation-hash masked))
+         (outputs (if fixed?
+                      masked-outputs
+                      (map (match-lambda
+                             ((output . _)
+                              (cons output
+                                    (make-derivation-output
+                                     (parameterize ((%store-prefix
+                                                     (store-connection-store-directory store)))
+                                       (output-path output drv-hash name))
+                                     #f #f #f))))
+                           masked-outputs)))
+         (drv (make-derivation outputs inputs sources system builder args
+                               (with-outputs outputs) #f))
+         (file (add-text-to-store store (string-append name ".drv")
+                                  (derivation->string drv)
+                                  (append (map derivation-input-path inputs)
+                                          sources))))
+    (let ((drv (make-derivation outputs inputs sources system builder args
+                                (with-outputs outputs) file)))
+      (hash-set! %derivation-cache file drv)
+      (hash-set! %hash-cache file drv-hash)
+      drv)))
+
+
+;;;
+;;; Building.
+;;;
+
+(define-condition-type &build-error &error
+  build-error?
+  (derivation build-error-derivation)
+  (log-tail   build-error-log-tail))
+
+(define %build-host-mounts
+  ;; A procedure returning the <file-system> records that make the host
+  ;; software a builder runs (the host's guile) visible in the build
+  ;; container.
+  (make-parameter
+   (lambda ()
+     (let ((host (resolve-interface '(byre host))))
+       ((module-ref host 'closure->file-systems)
+        ((module-ref host 'host-guile-closure)))))))
+
+(define (derivation-build-log-file store drv)
+  "Return the file name of the build log of DRV in STORE."
+  (string-append (store-connection-state-directory store) "/log/"
+                 (basename (derivation-file-name drv)) ".log"))
+
+(define (file-tail file lines)
+  (if (file-exists? file)
+      (let* ((all (call-with-input-file file get-string-all))
+             (split (string-split all #\newline)))
+        (string-join (take-right split (min lines (length split))) "\n"))
+      ""))
+
+(define (derivation-closure-inputs store drv)
+  "Return the store items DRV's builder may read: the closure of its
+sources and of its inputs' outputs."
+  (requisites store
+              (delete-duplicates
+               (append (derivation-sources drv)
+                       (append-map derivation-input-output-paths
+                                   (derivation-inputs drv))))))
+
+(define (check-references store drv output path)
+  (define env (derivation-builder-environment-vars drv))
+  (define (split var)
+    (match (assoc var env)
+      ((_ . value) (string-tokenize value))
+      (#f #f)))
+  (let ((refs (references store path))
+        (allowed (split "allowedReferences"))
+        (disallowed (split "disallowedReferences")))
+    (define (fail what bad)
+      (delete-paths store (list path))
+      (raise (condition
+              (&build-error (derivation drv) (log-tail ""))
+              (&message
+               (message (format #f "output ~s of ~a ~a: ~a"
+                                output (derivation-file-name drv) what
+                                (string-join bad)))))))
+    (when allowed
+      (let ((bad (remove (lambda (ref) (or (string=? ref path) (member ref allowed)))
+                         refs)))
+        (unless (null? bad) (fail "refers to items it may not refer to" bad))))
+    (when disallowed
+      (let ((bad (filter (cut member <> disallowed) refs)))
+        (unless (null? bad) (fail "refers to disallowed items" bad))))))
+
+(define (build-one store drv)
+  "Build DRV, whose inputs are valid, and register its outputs."
+  (define name (derivation-name drv))
+  (define outputs (derivation->output-paths drv))
+  (define log-file (derivation-build-log-file store drv))
+  (define build-top (string-append "/tmp/guix-build-" name ".drv-0"))
+
+  (mkdir-p* (dirname log-file))
+  (call-with-temporary-directory
+   (lambda (scratch)
+     ;; The store directory the builder sees is a writable directory of
+     ;; ours, with each input bound read-only in it: the builder makes its
+     ;; outputs there, as files or directories, and they stay when the
+     ;; container is gone.
+     (define store-dir (store-connection-store-directory store))
+     (define build-dir (string-append scratch "/build"))
+     (define outputs-dir (string-append scratch "/store"))
+     (define (produced path) (string-append outputs-dir "/" (basename path)))
+     (mkdir build-dir)
+     (mkdir outputs-dir)
+     (let* ((inputs (derivation-closure-inputs store drv))
+            (mounts (append
+                     ((%build-host-mounts))
+                     (list (file-system (device outputs-dir) (mount-point store-dir)
+                                        (type "none") (flags '(bind-mount))))
+                     (map (lambda (item)
+                            (file-system (device item) (mount-point item)
+                                         (type "none")
+                                         (flags '(bind-mount read-only))))
+                          inputs)
+                     (list (file-system (device build-dir) (mount-point build-top)
+                                        (type "none") (flags '(bind-mount))))))
+            (env (append (map (match-lambda ((name . value)
+                                             (string-append name "=" value)))
+                              (derivation-builder-environment-vars drv))
+                         (list "HOME=/homeless-shelter"
+                               (string-append "NIX_STORE=" store-dir)
+                               (string-append "NIX_BUILD_TOP=" build-top)
+                               (string-append "TMPDIR=" build-top)
+                               (string-append "TEMPDIR=" build-top)
+                               (string-append "TMP=" build-top)
+                               (string-append "TEMP=" build-top)
+                               "PATH=/path-not-set"
+                               (string-append "NIX_BUILD_CORES="
+                                              (number->string (current-processor-count))))))
+            (status (with-output-to-log log-file
+                      (lambda ()
+                        (run-program-in-container
+                         (cons (derivation-builder drv)
+                               (derivation-builder-arguments drv))
+                         #:mounts mounts
+                         #:environment env
+                         #:directory build-top
+                         #:hostname "localhost")))))
+       (unless (zero? status)
+         (raise (condition
+                 (&build-error (derivation drv) (log-tail (file-tail log-file 20)))
+                 (&message
+                  (message
+                   (format #f "build of ~a failed (~a); last lines of ~a:~%~a"
+                           (derivation-file-name drv)
+                           (cond ((status:exit-val status)
+                                  => (cut format #f "exit status ~a" <>))
+                                 ((status:term-sig status)
+                                  => (cut format #f "killed by signal ~a" <>))
+                                 (else status))
+                           log-file (file-tail log-file 20)))))))
+       (for-each
+        (match-lambda
+          ((output . path)
+           (unless (file-exists? (produced path))
+             (raise (condition
+                     (&build-error (derivation drv) (log-tail (file-tail log-file 20)))
+                     (&message
+                      (message (format #f "builder of ~a did not produce output ~s (~a)"
+                                       (derivation-file-name drv) output path))))))
+           (register-output store (produced path) path
+                            #:candidates (append inputs
+                                                 (filter (cut valid-path? store <>)
+                                                         (map cdr outputs)))
+                            #:deriver (derivation-file-name drv))
+           (check-references store drv output path)))
+        outputs)))))
+
+(define (mkdir-p* dir)
+  (unless (file-exists? dir)
+    (mkdir-p* (dirname dir))
+    (mkdir dir)))
+
+(define (with-output-to-log file thunk)
+  "Call THUNK with standard output and error going to FILE."
+  (let ((port (open-file file "w0")))
+    (dynamic-wind
+      (const #t)
+      (lambda ()
+        (with-output-to-port port
+          (lambda ()
+            (with-error-to-port port
+              (lambda ()
+                (let ((out (dup 1)) (err (dup 2)))
+                  (dynamic-wind
+                    (lambda ()
+                      (dup2 (port->fdes port) 1)
+                      (dup2 (port->fdes port) 2))
+                    thunk
+                    (lambda ()
+                      (dup2 out 1) (dup2 err 2)
+                      (close-fdes out) (close-fdes err)))))))))
+      (lambda () (close-port port)))))
+
+(define (derivation-built? store drv)
+  (every (match-lambda ((_ . path) (valid-path? store path)))
+         (derivation->output-paths drv)))
+
+(define (build-derivations store derivations)
+  "Build DERIVATIONS, a list of <derivation>, <derivation-input> or .drv
+file names, and their inputs first, in containers; a derivation whose
+outputs are valid is not built again.  Return #t."
+  (define (->derivation thing)
+    (match thing
+      ((? derivation? drv) drv)
+      ((? derivation-input? input) (derivation-input-derivation input))
+      ((? string? file) (read-derivation-from-file file))))
+  (let loop ((pending (map ->derivation derivations)) (done vlist-null))
+    (match pending
+      (() #t)
+      ((drv . rest)
+       (let ((file (derivation-file-name drv)))
+         (cond ((vhash-assoc file done) (loop rest done))
+               ((derivation-built? store drv)
+                (loop rest (vhash-cons file #t done)))
+               (else
+                ;; Inputs first; then this one.
+                (let ((inputs (map derivation-input-derivation
+                                   (derivation-inputs drv))))
+                  (build-derivations store inputs)
+                  (add-temp-root store file)
+                  (build-one store drv)
+                  (loop rest (vhash-cons file #t done))))))))))

@@ -1,0 +1,897 @@
+;;; G-expressions: code for the build side, with references to files and
+;;; build results, as Guix's (guix gexp) has them.
+;;;
+;;; A gexp is a record holding its references (inputs and outputs) and a
+;;; procedure that, given the lowered value of each reference (a store
+;;; file name, a string, a list…), builds the S-expression to run.  The
+;;; `gexp' macro writes that procedure at expansion time; the reader syntax
+;;; #~ #$ #$@ #+ #+@ abbreviates gexp, ungexp, ungexp-splicing,
+;;; ungexp-native and ungexp-native-splicing.
+
+(define-module (byre gexp)
+  #:use-module (byre config)
+  #:use-module (byre store)
+  #:use-module (byre monads)
+  #:use-module (byre derivations)
+  #:use-module ((byre utils) #:select (call-with-temporary-directory))
+  #:use-module (ice-9 match)
+  #:use-module (srfi srfi-1)
+  #:use-module (srfi srfi-9)
+  #:use-module (srfi srfi-9 gnu)
+  #:use-module (srfi srfi-34)
+  #:use-module (srfi srfi-35)
+  #:export (gexp
+            ungexp
+            ungexp-splicing
+            ungexp-native
+            ungexp-native-splicing
+
+            gexp?
+            gexp-input
+            gexp-input?
+            gexp-input-thing
+            gexp-input-output
+            gexp-input-native?
+            gexp-output?
+            gexp-output-name
+            gexp-inputs
+            gexp-outputs
+            gexp-modules
+            gexp-extensions
+            gexp->sexp*
+
+            with-imported-modules
+            with-extensions
+            current-imported-modules
+            current-imported-extensions
+
+            define-gexp-compiler
+            gexp-compiler?
+            lower-object
+            file-like?
+
+            local-file
+            local-file?
+            local-file-file
+            local-file-absolute-file-name
+            local-file-name
+            local-file-recursive?
+            plain-file
+            plain-file?
+            plain-file-name
+            plain-file-content
+            computed-file
+            computed-file?
+            computed-file-name
+            computed-file-gexp
+            program-file
+            program-file?
+            scheme-file
+            scheme-file?
+            mixed-text-file
+            text-file*
+            file-append
+            file-append?
+            file-union
+
+            lower-gexp
+            lowered-gexp?
+            lowered-gexp-sexp
+            lowered-gexp-inputs
+            lowered-gexp-sources
+            lowered-gexp-guile
+            lowered-gexp-load-path
+            lowered-gexp-load-compiled-path
+            imported-modules
+            compiled-modules
+            gexp->derivation
+            gexp->file
+            gexp->script
+            built-derivations)
+  #:re-export (%guile-for-build))
+
+;;;
+;;; Records.
+;;;
+
+(define-record-type <gexp>
+  (make-gexp references modules extensions proc location)
+  gexp?
+  (references gexp-references)       ;list of <gexp-input> and <gexp-output>
+  (modules    gexp-self-modules)     ;module names, from with-imported-modules
+  (extensions gexp-self-extensions)  ;file-like objects, from with-extensions
+  (proc       gexp-proc)             ;lowered values -> S-expression
+  (location   gexp-location))        ;source properties, or #f
+
+(define-record-type <gexp-input>
+  (%gexp-input thing output native?)
+  gexp-input?
+  (thing   gexp-input-thing)         ;file-like, gexp, string, list…
+  (output  gexp-input-output)        ;"out" or another output name
+  (native? gexp-input-native?))      ;#t for #+ (built for the host)
+
+(define* (gexp-input thing #:optional (output "out") #:key native?)
+  "Return a new input referring to output OUTPUT of THING, a file-like
+object or any value that can appear in a gexp.  NATIVE? true means THING is
+to be built for the build machine (as with #+)."
+  (%gexp-input thing output native?))
+
+(define-record-type <gexp-output>
+  (gexp-output name)
+  gexp-output?
+  (name gexp-output-name))           ;"out" for #$output
+
+(define (write-gexp gexp port)
+  ;; Show the code, with the references as the user wrote them: not a
+  ;; procedure.
+  (define (shown reference)
+    (match reference
+      (($ <gexp-output> name)
+       (if (string=? name "out") '(ungexp output) `(ungexp output ,name)))
+      (($ <gexp-input> (? gexp? inner) _ _)
+       (gexp->sexp* inner shown))
+      (($ <gexp-input> (? list? things) _ _)
+       (map (lambda (thing)
+              (if (gexp-input? thing) (shown thing) thing))
+            things))
+      (($ <gexp-input> thing "out" _) thing)
+      (($ <gexp-input> thing output _) (list thing output))))
+  (display "#<gexp " port)
+  (write (gexp->sexp* gexp shown) port)
+  (match (gexp-location gexp)
+    (#f #t)
+    (location
+     (format port " ~a:~a"
+             (or (assq-ref location 'filename) "?")
+             (+ 1 (or (assq-ref location 'line) 0)))))
+  (display ">" port))
+
+(set-record-type-printer! <gexp> write-gexp)
+
+
+;;;
+;;; Imported modules and extensions, attached to the gexps made in their
+;;; extent.
+;;;
+
+(define current-imported-modules
+  ;; Module names the gexps created in this dynamic extent need on the
+  ;; build side.
+  (make-parameter '()))
+
+(define current-imported-extensions
+  ;; Guile extensions (file-like objects) they need.
+  (make-parameter '()))
+
+(define-syntax-rule (with-imported-modules modules body ...)
+  "Mark the gexps defined in BODY… as needing MODULES, a list of module
+names (or (NAME => FILE-LIKE) pairs), in their build environment."
+  (parameterize ((current-imported-modules
+                  (delete-duplicates (append modules (current-imported-modules)))))
+    body ...))
+
+(define-syntax-rule (with-extensions extensions body ...)
+  "Mark the gexps defined in BODY… as needing EXTENSIONS, a list of
+file-like objects (packages providing Guile modules), in their build
+environment."
+  (parameterize ((current-imported-extensions
+                  (delete-duplicates (append extensions (current-imported-extensions)))))
+    body ...))
+
+
+;;;
+;;; The syntax.
+;;;
+
+(define-syntax ungexp
+  (lambda (s)
+    (syntax-violation 'ungexp "ungexp (#$) outside of a gexp (#~)" s)))
+(define-syntax ungexp-splicing
+  (lambda (s)
+    (syntax-violation 'ungexp-splicing "ungexp-splicing (#$@) outside of a gexp (#~)" s)))
+(define-syntax ungexp-native
+  (lambda (s)
+    (syntax-violation 'ungexp-native "ungexp-native (#+) outside of a gexp (#~)" s)))
+(define-syntax ungexp-native-splicing
+  (lambda (s)
+    (syntax-violation 'ungexp-native-splicing "ungexp-native-splicing (#+@) outside of a gexp (#~)" s)))
+
+(define (ensure-input value native?)
+  "Turn VALUE, what an ungexp refers to, into a <gexp-input>."
+  (if (gexp-input? value)
+      value
+      (%gexp-input value "out" native?)))
+
+(define (ensure-input-list values native?)
+  "Turn VALUES, what an ungexp-splicing refers to, into one <gexp-input>
+whose thing is the list of inputs."
+  (unless (list? values)
+    (throw 'wrong-type-arg 'gexp "ungexp-splicing (#$@) needs a list: ~s"
+           (list values) (list values)))
+  (%gexp-input (map (lambda (value) (ensure-input value native?)) values)
+               "out" native?))
+
+(define-syntax gexp
+  (lambda (s)
+    (define (escape? exp)
+      (syntax-case exp (ungexp ungexp-splicing ungexp-native ungexp-native-splicing)
+        ((ungexp . _) #t)
+        ((ungexp-splicing . _) #t)
+        ((ungexp-native . _) #t)
+        ((ungexp-native-splicing . _) #t)
+        (_ #f)))
+
+    (define (splicing? exp)
+      (syntax-case exp (ungexp-splicing ungexp-native-splicing)
+        ((ungexp-splicing . _) #t)
+        ((ungexp-native-splicing . _) #t)
+        (_ #f)))
+
+    (define (escape->reference exp)
+      ;; The expression, evaluated on the host, that makes EXP's reference.
+      (syntax-case exp (ungexp ungexp-splicing ungexp-native ungexp-native-splicing
+                        output)
+        ((ungexp output) #'(gexp-output "out"))
+        ((ungexp output name) #'(gexp-output name))
+        ((ungexp thing) #'(ensure-input thing #f))
+        ((ungexp thing out) #'(%gexp-input thing out #f))
+        ((ungexp-native output) #'(gexp-output "out"))
+        ((ungexp-native output name) #'(gexp-output name))
+        ((ungexp-native thing) #'(ensure-input thing #t))
+        ((ungexp-native thing out) #'(%gexp-input thing out #t))
+        ((ungexp-splicing things) #'(ensure-input-list things #f))
+        ((ungexp-native-splicing things) #'(ensure-input-list things #t))
+        (_ (syntax-violation 'gexp "invalid escape" exp))))
+
+    (define (constructor exp)
+      ;; Code building EXP at lowering time, and the escapes it contains,
+      ;; each with the formal that stands for its value, in order.  Not a
+      ;; quasiquote: the build code's own quasiquotes must stay as they
+      ;; are.  Nested gexps are traversed too: their references are
+      ;; lowered with the outer gexp's.
+      (let ((escapes '()))
+        (define (escape! exp)
+          (let ((formal (car (generate-temporaries '(x)))))
+            (set! escapes (cons (cons exp formal) escapes))
+            formal))
+        (define code
+          (let loop ((exp exp))
+            (cond ((escape? exp) (escape! exp))
+                  (else
+                   (syntax-case exp ()
+                     ((head . tail)
+                      (if (and (escape? #'head) (splicing? #'head))
+                          (let ((formal (escape! #'head)))
+                            #`(append #,formal #,(loop #'tail)))
+                          (let* ((head-code (loop #'head))
+                                 (tail-code (loop #'tail)))
+                            #`(cons #,head-code #,tail-code))))
+                     (atom #'(quote atom)))))))
+        (values code (reverse escapes))))
+
+    (syntax-case s ()
+      ((_ exp)
+       (call-with-values (lambda () (constructor #'exp))
+         (lambda (body escapes)
+           #`(make-gexp (list #,@(map (lambda (pair) (escape->reference (car pair)))
+                                      escapes))
+                        (current-imported-modules)
+                        (current-imported-extensions)
+                        (lambda #,(map cdr escapes) #,body)
+                        (current-source-location))))))))
+
+;; The reader syntax.  #$@ and #+@ are #$ and #+ followed by @.
+(read-hash-extend #\~
+  (lambda (chr port)
+    (list 'gexp (read port))))
+
+(define (read-escape plain splicing)
+  (lambda (chr port)
+    (if (eqv? (peek-char port) #\@)
+        (begin
+          (read-char port)
+          (list splicing (read port)))
+        (list plain (read port)))))
+
+(read-hash-extend #\$ (read-escape 'ungexp 'ungexp-splicing))
+(read-hash-extend #\+ (read-escape 'ungexp-native 'ungexp-native-splicing))
+
+
+;;;
+;;; Inspecting gexps.
+;;;
+
+(define (gexp-inputs gexp)
+  "Return the inputs GEXP refers to, nested gexps' included, as a list of
+<gexp-input> whose things are neither gexps nor lists."
+  (define (input->inputs input)
+    (match input
+      (($ <gexp-input> (? gexp? inner) _ _)
+       (gexp-inputs inner))
+      (($ <gexp-input> (? list? things) _ native?)
+       (append-map (lambda (thing)
+                     (input->inputs (if (gexp-input? thing)
+                                        thing
+                                        (%gexp-input thing "out" native?))))
+                   things))
+      (($ <gexp-input> _ _ _) (list input))))
+  (delete-duplicates
+   (append-map (match-lambda
+                 ((? gexp-input? input) (input->inputs input))
+                 (_ '()))
+               (gexp-references gexp))))
+
+(define (gexp-outputs gexp)
+  "Return the outputs GEXP refers to with #$output, nested gexps' included."
+  (delete-duplicates
+   (append-map (match-lambda
+                 ((? gexp-output? output) (list output))
+                 (($ <gexp-input> (? gexp? inner) _ _) (gexp-outputs inner))
+                 (($ <gexp-input> (? list? things) _ _)
+                  (append-map (match-lambda
+                                ((? gexp? inner) (gexp-outputs inner))
+                                (($ <gexp-input> (? gexp? inner) _ _)
+                                 (gexp-outputs inner))
+                                (_ '()))
+                              things))
+                 (_ '()))
+               (gexp-references gexp))
+   (lambda (a b) (string=? (gexp-output-name a) (gexp-output-name b)))))
+
+(define (gexp-modules gexp)
+  "Return the module names GEXP and the gexps it refers to need."
+  (delete-duplicates
+   (append (gexp-self-modules gexp)
+           (append-map (match-lambda
+                         (($ <gexp-input> (? gexp? inner) _ _) (gexp-modules inner))
+                         (($ <gexp-input> (? list? things) _ _)
+                          (append-map (match-lambda
+                                        ((? gexp? inner) (gexp-modules inner))
+                                        (($ <gexp-input> (? gexp? inner) _ _)
+                                         (gexp-modules inner))
+                                        (_ '()))
+                                      things))
+                         (_ '()))
+                       (gexp-references gexp)))))
+
+(define (gexp-extensions gexp)
+  "Return the extensions GEXP and the gexps it refers to need."
+  (delete-duplicates
+   (append (gexp-self-extensions gexp)
+           (append-map (match-lambda
+                         (($ <gexp-input> (? gexp? inner) _ _) (gexp-extensions inner))
+                         (_ '()))
+                       (gexp-references gexp)))))
+
+(define (gexp->sexp* gexp lower)
+  "Return the S-expression of GEXP, each input replaced by (LOWER INPUT),
+each output by (LOWER OUTPUT), and nested gexps by their own S-expression.
+LOWER is a procedure taking a <gexp-input> or a <gexp-output>."
+  (define (value reference)
+    (match reference
+      (($ <gexp-input> (? gexp? inner) _ _)
+       (gexp->sexp* inner lower))
+      (($ <gexp-input> (? list? things) _ native?)
+       (map (lambda (thing)
+              (value (if (gexp-input? thing) thing (%gexp-input thing "out" native?))))
+            things))
+      (_ (lower reference))))
+  (apply (gexp-proc gexp) (map value (gexp-references gexp))))
+
+
+;;;
+;;; File-like objects and their compilers.
+;;;
+
+;; A compiler turns objects its predicate accepts into store items: its
+;; LOWER procedure returns, in the store monad, a store file name or a
+;; <derivation>.
+(define-record-type <gexp-compiler>
+  (make-gexp-compiler type predicate lower)
+  gexp-compiler?
+  (type      gexp-compiler-type)
+  (predicate gexp-compiler-predicate)
+  (lower     gexp-compiler-lower))
+
+(define %gexp-compilers
+  ;; Record type descriptor -> <gexp-compiler>.
+  (make-hash-table 32))
+
+(define (register-gexp-compiler! type predicate lower)
+  (hashq-set! %gexp-compilers type (make-gexp-compiler type predicate lower)))
+
+(define-syntax define-gexp-compiler
+  (syntax-rules ()
+    "Define how objects of record type TYPE (checked with PREDICATE) are
+lowered: BODY, with PARAM bound to the object, SYSTEM and TARGET to the
+systems, returns in the store monad a store file name or a derivation."
+    ((_ (name (param predicate) system target) body ...)
+     (define name
+       (begin
+         (register-gexp-compiler!
+          (record-type-descriptor* predicate) predicate
+          (lambda (param system target) body ...))
+         #t)))))
+
+(define (record-type-descriptor* predicate)
+  ;; The key compilers are filed under: the predicate itself.
+  predicate)
+
+(define (lookup-compiler object)
+  (hash-fold (lambda (key compiler result)
+               (or result
+                   (and ((gexp-compiler-predicate compiler) object) compiler)))
+             #f
+             %gexp-compilers))
+
+(define* (lower-object object #:optional (system (%current-system))
+                       #:key (target #f))
+  "Return, in the store monad, OBJECT lowered: a store file name or a
+derivation.  OBJECT is a file-like object (local-file, plain-file,
+computed-file…), a derivation, or a store file name."
+  (match object
+    ((? derivation?) (with-monad %store-monad (return object)))
+    ((? string?) (with-monad %store-monad (return object)))
+    (_
+     (match (lookup-compiler object)
+       (#f (raise (condition
+                   (&message
+                    (message (format #f "~s is not a file-like object: \
+nothing knows how to put it in the store" object))))))
+       (compiler ((gexp-compiler-lower compiler) object system target))))))
+
+;;; local-file
+
+(define-record-type <local-file>
+  (%local-file file absolute name recursive? select?)
+  local-file?
+  (file       local-file-file)
+  (absolute   local-file-absolute-file-name)
+  (name       local-file-name)
+  (recursive? local-file-recursive?)
+  (select?    local-file-select?))
+
+(define* (%%local-file file directory location #:optional (name (basename file))
+                       #:key recursive? (select? (const #t)))
+  (let ((absolute (if (string-prefix? "/" file)
+                      file
+                      (string-append (or directory (getcwd)) "/" file))))
+    (unless (file-exists? absolute)
+      (raise (condition
+              (&message
+               (message (string-append
+                         (if location
+                             (format #f "~a:~a:~a: "
+                                     (assq-ref location 'filename)
+                                     (+ 1 (assq-ref location 'line))
+                                     (assq-ref location 'column))
+                             "")
+                         (format #f "~a: file not found (local-file ~s)"
+                                 absolute file)))))))
+    (%local-file file absolute name recursive? select?)))
+
+(define-syntax local-file
+  (lambda (s)
+    "Return an object standing for FILE, relative to the source file that
+names it (not to the current directory).  NAME is its name in the store;
+RECURSIVE? includes a whole directory; SELECT? filters its files."
+    (syntax-case s ()
+      ((_ file rest ...)
+       #'(%%local-file file (current-source-directory*) (current-source-location)
+                       rest ...)))))
+
+(define-syntax current-source-directory*
+  (lambda (s)
+    ;; The directory of the file this form comes from, at expansion time.
+    (syntax-case s ()
+      ((_)
+       (match (assq 'filename (syntax-source s))
+         (('filename . (? string? file))
+          (let ((absolute (if (string-prefix? "/" file)
+                              file
+                              (or (search-path %load-path file)
+                                  (string-append (getcwd) "/" file)))))
+            (datum->syntax s (dirname absolute))))
+         (_ #f))))))
+
+(define-gexp-compiler (local-file-compiler (file local-file?) system target)
+  (interned-file (local-file-absolute-file-name file)
+                 (local-file-name file)
+                 #:recursive? (local-file-recursive? file)
+                 #:select? (local-file-select? file)))
+
+;;; plain-file
+
+(define-record-type <plain-file>
+  (%plain-file name content references)
+  plain-file?
+  (name       plain-file-name)
+  (content    plain-file-content)
+  (references plain-file-references))
+
+(define (plain-file name content)
+  "Return an object standing for a file called NAME whose content is
+CONTENT, a string or a bytevector."
+  (%plain-file name content '()))
+
+(define-gexp-compiler (plain-file-compiler (file plain-file?) system target)
+  (text-file (plain-file-name file) (plain-file-content file)
+             (plain-file-references file)))
+
+;;; computed-file, program-file, scheme-file
+
+(define-record-type <computed-file>
+  (%computed-file name gexp guile options)
+  computed-file?
+  (name    computed-file-name)
+  (gexp    computed-file-gexp)
+  (guile   computed-file-guile)
+  (options computed-file-options))
+
+(define* (computed-file name gexp #:key guile (options '()))
+  "Return an object standing for the store item NAME built by GEXP, which
+must create the file or directory #$output."
+  (%computed-file name gexp guile options))
+
+(define-gexp-compiler (computed-file-compiler (file computed-file?) system target)
+  (apply gexp->derivation (computed-file-name file) (computed-file-gexp file)
+         #:system system (computed-file-options file)))
+
+(define-record-type <program-file>
+  (%program-file name gexp guile)
+  program-file?
+  (name  program-file-name)
+  (gexp  program-file-gexp)
+  (guile program-file-guile))
+
+(define* (program-file name gexp #:key guile module-path)
+  "Return an object standing for an executable script NAME that runs GEXP
+with Guile, its imported modules on the load path."
+  (%program-file name gexp guile))
+
+(define-gexp-compiler (program-file-compiler (file program-file?) system target)
+  (gexp->script (program-file-name file) (program-file-gexp file)))
+
+(define-record-type <scheme-file>
+  (%scheme-file name gexp splice?)
+  scheme-file?
+  (name    scheme-file-name)
+  (gexp    scheme-file-gexp)
+  (splice? scheme-file-splice?))
+
+(define* (scheme-file name gexp #:key splice? set-load-path?)
+  "Return an object standing for the file NAME holding the code of GEXP.
+With SPLICE?, GEXP is a sequence of top-level forms."
+  (%scheme-file name gexp splice?))
+
+(define-gexp-compiler (scheme-file-compiler (file scheme-file?) system target)
+  (gexp->file (scheme-file-name file) (scheme-file-gexp file)
+              #:splice? (scheme-file-splice? file)))
+
+;;; mixed-text-file, text-file*
+
+(define-record-type <mixed-text-file>
+  (%mixed-text-file name items)
+  mixed-text-file?
+  (name  mixed-text-file-name)
+  (items mixed-text-file-items))
+
+(define (mixed-text-file name . text)
+  "Return an object standing for the file NAME whose content is TEXT, a
+sequence of strings and file-like objects, the latter replaced by their
+store file names."
+  (%mixed-text-file name text))
+
+(define-gexp-compiler (mixed-text-file-compiler (file mixed-text-file?) system target)
+  (apply text-file* (mixed-text-file-name file) (mixed-text-file-items file)))
+
+(define (text-file* name . text)
+  "Return, in the store monad, the store item NAME whose content is TEXT,
+strings and file-like objects (replaced by their file names), referring to
+the latter."
+  (mlet* %store-monad ((lowered (mapm %store-monad
+                                      (lambda (item)
+                                        (if (string? item)
+                                            (return (cons item #f))
+                                            (mlet %store-monad ((path (lower-file-name item)))
+                                              (return (cons path path)))))
+                                      text)))
+    (text-file name
+               (string-concatenate (map car lowered))
+               (delete-duplicates (filter-map cdr lowered)))))
+
+;;; An item already in the store, as an input (what imported-modules gives).
+
+(define-record-type <store-item>
+  (store-item path)
+  store-item?
+  (path store-item-path))
+
+(define-gexp-compiler (store-item-compiler (item store-item?) system target)
+  (with-monad %store-monad (return (store-item-path item))))
+
+;;; file-append
+
+(define-record-type <file-append>
+  (%file-append base suffix)
+  file-append?
+  (base   file-append-base)
+  (suffix file-append-suffix))
+
+(define (file-append base . suffix)
+  "Return an object standing for the file name of BASE, a file-like
+object, followed by SUFFIX, strings."
+  (%file-append base suffix))
+
+;;; file-union
+
+(define (file-union name files)
+  "Return a directory NAME holding FILES, a list of (FILE-NAME FILE-LIKE)
+pairs: FILE-NAME is a symbolic link to the store item of FILE-LIKE."
+  (computed-file name
+                 (gexp (begin
+                         (mkdir (ungexp output))
+                         (for-each (lambda (entry)
+                                     (let ((target (car entry))
+                                           (source (cadr entry)))
+                                       (let loop ((dir (dirname target)))
+                                         (unless (member dir '("." "/"))
+                                           (loop (dirname dir))
+                                           (let ((full (string-append (ungexp output) "/" dir)))
+                                             (unless (file-exists? full) (mkdir full)))))
+                                       (symlink source
+                                                (string-append (ungexp output) "/" target))))
+                                   '(ungexp (map (lambda (entry)
+                                                   (list (car entry) (cadr entry)))
+                                                 files)))))))
+
+
+;;;
+;;; Lowering gexps.
+;;;
+
+;; %guile-for-build and %current-system are (byre monads)' parameters, set
+;; by run-with-store.  #f for %guile-for-build means the host's guile: it is
+;; bound into build containers with its file closure, never copied into the
+;; store.
+(define (guile-for-build)
+  (or (%guile-for-build) %guile-program))
+
+(define (lower-file-name object)
+  "Return, in the store monad, the file name OBJECT stands for: a store
+item, a derivation's output, or a file-append's file name."
+  (match object
+    (($ <file-append> base suffix)
+     (mlet %store-monad ((base (lower-file-name base)))
+       (return (string-append base (string-concatenate suffix)))))
+    (_
+     (mlet %store-monad ((lowered (lower-object object)))
+       (return (if (derivation? lowered)
+                   (derivation->output-path lowered)
+                   lowered))))))
+
+(define-record-type <lowered-gexp>
+  (lowered-gexp sexp inputs sources guile load-path load-compiled-path)
+  lowered-gexp?
+  (sexp               lowered-gexp-sexp)
+  (inputs             lowered-gexp-inputs)     ;list of <derivation-input>
+  (sources            lowered-gexp-sources)    ;list of store items
+  (guile              lowered-gexp-guile)
+  (load-path          lowered-gexp-load-path)
+  (load-compiled-path lowered-gexp-load-compiled-path))
+
+(define (file-like? object)
+  (or (file-append? object) (lookup-compiler object) (derivation? object)))
+
+(define* (lower-gexp exp #:key (system (%current-system)) target
+                     (module-path %load-path))
+  "Return, in the store monad, EXP lowered: its S-expression with every
+file-like input replaced by its file name, the derivations and sources it
+needs, the guile that runs it and the load paths of its imported
+modules."
+  (define (lower-input input)
+    ;; (FILE-NAME . INPUT-OR-SOURCE) for a file-like input, else its value.
+    (with-monad %store-monad
+     (match input
+      (($ <gexp-input> (? file-like? thing) output _)
+       (match thing
+         (($ <file-append> base suffix)
+          (mlet %store-monad ((lowered (lower-input (%gexp-input base output #f))))
+            (match lowered
+              ((name . dep) (return (cons (string-append name (string-concatenate suffix))
+                                          dep))))))
+         (_
+          (mlet %store-monad ((lowered (lower-object thing system #:target target)))
+            (return
+             (if (derivation? lowered)
+                 (cons (derivation->output-path lowered output)
+                       (derivation-input lowered (list output)))
+                 (cons lowered lowered)))))))
+      (($ <gexp-input> thing _ _)
+       (return (cons thing #f))))))
+
+  (mlet* %store-monad ((lowered (mapm %store-monad lower-input (gexp-inputs exp)))
+                       (modules (let ((names (gexp-modules exp)))
+                                  (if (null? names)
+                                      (return #f)
+                                      (imported-modules names #:module-path module-path))))
+                       (compiled (let ((names (gexp-modules exp)))
+                                   (if (null? names)
+                                       (return #f)
+                                       (compiled-modules names #:module-path module-path)))))
+    (define table
+      (map (lambda (input value) (cons input value))
+           (gexp-inputs exp) lowered))
+    (define (lower reference)
+      (match reference
+        (($ <gexp-output> name) `((@ (guile) getenv) ,name))
+        ;; assoc: gexp-inputs drops inputs equal to another, and the same
+        ;; object may appear twice in a gexp.
+        (_ (match (assoc reference table)
+             ((_ . (value . _)) value)
+             (#f (match reference (($ <gexp-input> thing _ _) thing)))))))
+    (define deps (filter-map cdr lowered))
+    (return (lowered-gexp (gexp->sexp* exp lower)
+                          (append (filter derivation-input? deps)
+                                  (if compiled (list (derivation-input compiled)) '()))
+                          (append (filter string? deps)
+                                  (if modules (list modules) '()))
+                          (guile-for-build)
+                          (if modules (list modules) '())
+                          (if compiled
+                              (list (derivation->output-path compiled))
+                              '())))))
+
+(define* (imported-modules modules #:key (name "module-import")
+                           (module-path %load-path))
+  "Return, in the store monad, a store directory holding the source files
+of MODULES, a list of module names found on MODULE-PATH (or (NAME =>
+FILE-LIKE) pairs)."
+  (define (module-file module)
+    (string-append (string-join (map symbol->string module) "/") ".scm"))
+  (define (source module)
+    (or (search-path module-path (module-file module))
+        (raise (condition
+                (&message
+                 (message (format #f "module ~s cannot be found on the load \
+path for with-imported-modules (looked in ~a)"
+                                  module (string-join module-path ":"))))))))
+  (mlet %store-monad ((store (current-state)))
+    (return
+     (call-with-temporary-directory
+      (lambda (dir)
+        (for-each (lambda (module)
+                    (let ((target (string-append dir "/" (module-file module))))
+                      (mkdir-p* (dirname target))
+                      (copy-file (source module) target)))
+                  modules)
+        (add-to-store store name #t "sha256" dir))))))
+
+(define* (compiled-modules modules #:key (name "module-import-compiled")
+                           (module-path %load-path))
+  "Return, in the store monad, a derivation whose output holds MODULES
+compiled with the host's guile.  Compiling is a build, in a fresh process:
+the same modules give the same output, which is built once."
+  (define files
+    (map (lambda (module)
+           (string-join (map symbol->string module) "/"))
+         modules))
+  (mlet %store-monad ((sources (mlet %store-monad
+                                  ((dir (imported-modules modules
+                                                          #:module-path module-path)))
+                                (return (store-item dir)))))
+    (gexp->derivation
+     name
+     (gexp
+      (begin
+        (use-modules (system base compile))
+        (define (mkdir-p dir)
+          (unless (file-exists? dir)
+            (mkdir-p (dirname dir))
+            (mkdir dir)))
+        ;; The modules may import each other.
+        (set! %load-path (cons (ungexp sources) %load-path))
+        (for-each (lambda (file)
+                    (let ((target (string-append (ungexp output) "/" file ".go")))
+                      (mkdir-p (dirname target))
+                      (compile-file (string-append (ungexp sources) "/" file ".scm")
+                                    #:output-file target
+                                    #:opts '(#:warnings ()))))
+                  '(ungexp files))))
+     #:module-path module-path)))
+
+(define (mkdir-p* dir)
+  (unless (file-exists? dir)
+    (mkdir-p* (dirname dir))
+    (mkdir dir)))
+
+(define* (gexp->derivation name exp
+                           #:key (system (%current-system)) target
+                           (module-path %load-path)
+                           allowed-references disallowed-references
+                           (env-vars '()) hash (hash-algo 'sha256) recursive?
+                           (local-build? #f) (substitutable? #t)
+                           guile-for-build)
+  "Return, in the store monad, a derivation NAME whose builder runs EXP
+with the host guile; #$output in EXP is the derivation's output."
+  (mlet* %store-monad ((store (current-state))
+                       (lowered (lower-gexp exp #:system system #:target target
+                                            #:module-path module-path))
+                       (builder (text-file (string-append name "-builder")
+                                           (sexp->string (lowered-gexp-sexp lowered))
+                                           (delete-duplicates
+                                            (append (lowered-gexp-sources lowered)
+                                                    (append-map derivation-input-output-paths
+                                                                (lowered-gexp-inputs lowered)))))))
+    (return
+     (derivation store name (or guile-for-build (lowered-gexp-guile lowered))
+                 `("--no-auto-compile"
+                   ,@(append-map (lambda (dir) (list "-L" dir))
+                                 (lowered-gexp-load-path lowered))
+                   ,@(append-map (lambda (dir) (list "-C" dir))
+                                 (lowered-gexp-load-compiled-path lowered))
+                   ,builder)
+                 #:system system
+                 #:inputs (lowered-gexp-inputs lowered)
+                 #:sources (cons builder (lowered-gexp-sources lowered))
+                 #:outputs (match (map gexp-output-name (gexp-outputs exp))
+                             (() '("out"))
+                             (names (delete-duplicates names)))
+                 #:env-vars env-vars
+                 #:hash hash #:hash-algo hash-algo #:recursive? recursive?
+                 #:allowed-references allowed-references
+                 #:disallowed-references disallowed-references
+                 #:local-build? local-build?
+                 #:substitutable? substitutable?))))
+
+(define (sexp->string sexp)
+  (call-with-output-string
+    (lambda (port) (write sexp port) (newline port))))
+
+(define* (gexp->file name exp #:key splice? (module-path %load-path))
+  "Return, in the store monad, the store file NAME holding the code of
+EXP (a sequence of forms with SPLICE?), referring to EXP's inputs."
+  (mlet %store-monad ((lowered (lower-gexp exp #:module-path module-path)))
+    (text-file name
+               (if splice?
+                   (string-concatenate (map sexp->string (lowered-gexp-sexp lowered)))
+                   (sexp->string (lowered-gexp-sexp lowered)))
+               (delete-duplicates
+                (append (lowered-gexp-sources lowered)
+                        (append-map derivation-input-output-paths
+                                    (lowered-gexp-inputs lowered)))))))
+
+(define* (gexp->script name exp #:key (guile (guile-for-build))
+                       (module-path %load-path))
+  "Return, in the store monad, a derivation whose output is an executable
+script NAME that runs EXP with GUILE, EXP's imported modules on its load
+paths."
+  (mlet* %store-monad ((store (current-state))
+                       (lowered (lower-gexp exp #:module-path module-path)))
+    (let ((text (string-append
+                 "#!" guile " --no-auto-compile\n!#\n"
+                 (sexp->string
+                  `(begin
+                     (set! %load-path
+                       (append ',(lowered-gexp-load-path lowered) %load-path))
+                     (set! %load-compiled-path
+                       (append ',(lowered-gexp-load-compiled-path lowered)
+                               %load-compiled-path))
+                     ,(lowered-gexp-sexp lowered))))))
+      ;; The script is built, not added: as a build output it is scanned,
+      ;; and refers to the inputs whose file names it holds.
+      (return
+       (derivation store name guile
+                   (list "--no-auto-compile" "-c"
+                         (sexp->string
+                          `(let ((out (getenv "out")))
+                             (call-with-output-file out
+                               (lambda (port) (display ,text port)))
+                             (chmod out #o555))))
+                   #:inputs (lowered-gexp-inputs lowered)
+                   #:sources (lowered-gexp-sources lowered))))))
+
+(define (built-derivations derivations)
+  "Return, in the store monad, #t once DERIVATIONS are built."
+  (mlet %store-monad ((store (current-state)))
+    (return (build-derivations store derivations))))

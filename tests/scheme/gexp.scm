@@ -1,0 +1,309 @@
+;;; (byre gexp), (byre derivations) and eval/container: gexps, file-like
+;;; objects, lowering, builds in containers.  Each test that touches the
+;;; store uses a temporary one.
+
+(use-modules (harness)
+             (srfi srfi-1)
+             (srfi srfi-34)
+             (srfi srfi-35)
+             (srfi srfi-64)
+             (ice-9 ftw)
+             (ice-9 match)
+             (ice-9 rdelim)
+             (ice-9 textual-ports)
+             (byre gexp)
+             (byre monads)
+             (byre store)
+             (byre derivations)
+             (byre container)
+             (byre file-systems)
+             (byre system container)
+             ((guix gexp) #:prefix guix:)
+             ((gnu system linux-container) #:prefix guix:))
+
+(define supported?
+  (if (zero? (getuid))
+      (user-namespace-supported?)
+      (unprivileged-user-namespace-supported?)))
+
+(define (temporary-directory)
+  (mkdtemp (string-append (or (getenv "TMPDIR") "/tmp") "/byre-gexp.XXXXXX")))
+
+(define (delete-recursively dir)
+  (for-each (lambda (entry)
+              (let ((file (string-append dir "/" entry)))
+                (if (eq? 'directory (stat:type (lstat file)))
+                    (begin (chmod file #o755) (delete-recursively file))
+                    (delete-file file))))
+            (scandir dir (lambda (e) (not (member e '("." ".."))))))
+  (rmdir dir))
+
+(define top (temporary-directory))
+(define store-dir (string-append top "/store"))
+(define state-dir (string-append top "/state"))
+(define store (open-connection #:store-directory store-dir
+                               #:state-directory state-dir))
+
+(define (run mvalue)
+  (parameterize ((%store-prefix store-dir))
+    (run-with-store store mvalue)))
+
+(define (lower-simply gexp)
+  ;; The S-expression with every input shown as its thing.
+  (gexp->sexp* gexp (match-lambda
+                      ((? gexp-output? o) `(output ,(gexp-output-name o)))
+                      ((? gexp-input? i) (gexp-input-thing i)))))
+
+(test-begin "gexp")
+
+;;; The syntax, without the store.
+
+(test-assert "#~ makes a gexp; the façade is the same module's"
+  (and (gexp? #~(foo)) (eq? gexp? guix:gexp?)))
+
+(test-equal "#$ substitutes a value; the build code's quasiquote stays"
+  '(begin (display "x") `(a ,b))
+  (lower-simply #~(begin (display #$"x") `(a ,b))))
+
+(test-equal "#$@ splices"
+  '(list 1 2 3 4)
+  (lower-simply #~(list 1 #$@'(2 3) 4)))
+
+(test-equal "#+ and #+@ mark native inputs"
+  '(#t #t)
+  (map gexp-input-native? (gexp-inputs #~(list #+"a" #+@'("b")))))
+
+(test-equal "#$output and (ungexp output NAME)"
+  '(list (output "out") (output "lib"))
+  (lower-simply #~(list #$output (ungexp output "lib"))))
+
+(test-equal "gexp-outputs"
+  '("out" "doc")
+  (map gexp-output-name (gexp-outputs #~(list #$output (ungexp output "doc")
+                                              (ungexp output "doc")))))
+
+(test-equal "gexp-inputs, nested gexps included"
+  '("a" "b" "c")
+  (let* ((inner #~(inner #$"b"))
+         (g #~(outer #$"a" #$inner #~(nested #$"c"))))
+    (map gexp-input-thing (gexp-inputs g))))
+
+(test-equal "nested gexps: the inner one's references are lowered with the outer's"
+  '(outer (inner "b") (gexp (nested "c")))
+  (lower-simply #~(outer #$#~(inner #$"b") #~(nested #$"c"))))
+
+(test-equal "(ungexp thing output) selects an output"
+  "lib"
+  (gexp-input-output (car (gexp-inputs #~(f #$(gexp-input "pkg" "lib"))))))
+
+(test-assert "the printer shows the code"
+  (string-contains (object->string #~(display #$"hello")) "(display \"hello\")"))
+
+(test-equal "with-imported-modules and gexp-modules"
+  '((guix build utils) (ice-9 ftw))
+  (let ((inner (with-imported-modules '((ice-9 ftw)) #~(inner))))
+    (with-imported-modules '((guix build utils))
+      (gexp-modules #~(outer #$inner)))))
+
+(test-error "ungexp outside a gexp is a syntax error"
+  #t
+  (eval '(ungexp x) (current-module)))
+
+(test-error "#$@ of a non-list"
+  #t
+  #~(list #$@42))
+
+;;; File-like objects.
+
+(test-assert "local-file is relative to this file, not the current directory"
+  (let ((file (local-file "lib/harness.scm")))
+    (and (local-file? file)
+         (string-suffix? "tests/scheme/lib/harness.scm"
+                         (local-file-absolute-file-name file)))))
+
+(test-error "a missing local-file is an error naming the file"
+  #t
+  (local-file "does-not-exist.scm"))
+
+(test-assert "plain-file lowers to a text item"
+  (let ((path (run (lower-object (plain-file "hello.txt" "Hello!\n")))))
+    (and (string-prefix? store-dir path)
+         (string-suffix? "-hello.txt" path)
+         (equal? "Hello!\n" (call-with-input-file path get-string-all)))))
+
+(test-assert "local-file lowers to an interned copy"
+  (let ((path (run (lower-object (local-file "lib/harness.scm" "harness.scm")))))
+    (and (valid-path? store path)
+         (string-suffix? "-harness.scm" path))))
+
+(test-assert "mixed-text-file refers to the files it names"
+  (let* ((dep (plain-file "dep" "x"))
+         (path (run (lower-object (mixed-text-file "mixed" "a " dep " b"))))
+         (dep-path (run (lower-object dep))))
+    (and (equal? (string-append "a " dep-path " b")
+                 (call-with-input-file path get-string-all))
+         (equal? (list dep-path) (references store path)))))
+
+(test-assert "lower-gexp: file names in the sexp, sources listed"
+  (let* ((file (plain-file "data" "42"))
+         (lowered (run (lower-gexp #~(display #$file)))))
+    (match (lowered-gexp-sexp lowered)
+      (('display (? string? name))
+       (and (member name (lowered-gexp-sources lowered))
+            (valid-path? store name))))))
+
+(test-assert "file-append"
+  (let* ((base (plain-file "base" "x"))
+         (lowered (run (lower-gexp #~(list #$(file-append base "/suffix"))))))
+    (match (lowered-gexp-sexp lowered)
+      (('list (? string? name)) (string-suffix? "-base/suffix" name)))))
+
+(test-error "a module that cannot be found for with-imported-modules"
+  #t
+  (run (lower-gexp (with-imported-modules '((no such module)) #~(foo)))))
+
+;;; Derivations and builds.
+
+(skip-unless supported? "no user namespaces")
+(test-assert "computed-file builds in a container and registers its output"
+  (let* ((dep (plain-file "dep" "dependency"))
+         (drv (run (lower-object
+                    (computed-file "built"
+                                   #~(call-with-output-file #$output
+                                       (lambda (port)
+                                         (display #$dep port))))))))
+    (build-derivations store (list drv))
+    (let ((out (derivation->output-path drv)))
+      (and (valid-path? store out)
+           (equal? (run (lower-object dep))
+                   (call-with-input-file out get-string-all))
+           ;; The output holds the dependency's name: it refers to it.
+           (equal? (list (run (lower-object dep))) (references store out))
+           (equal? (derivation-file-name drv)
+                   (path-info-deriver (query-path-info store out)))))))
+
+(skip-unless supported? "no user namespaces")
+(test-assert "a built derivation is not built again"
+  (let ((drv (run (gexp->derivation "once"
+                                    #~(begin
+                                        (mkdir #$output)
+                                        (call-with-output-file
+                                            (string-append #$output "/t")
+                                          (lambda (p) (write (current-time) p))))))))
+    (build-derivations store (list drv))
+    (let ((first (call-with-input-file
+                     (string-append (derivation->output-path drv) "/t") read)))
+      (sleep 1)
+      (build-derivations store (list drv))
+      (= first (call-with-input-file
+                   (string-append (derivation->output-path drv) "/t") read)))))
+
+(skip-unless supported? "no user namespaces")
+(test-assert "a failing builder: an error with the log's tail, nothing registered"
+  (let ((drv (run (gexp->derivation "fails"
+                                    #~(begin
+                                        (display "about to fail\n")
+                                        (exit 3))))))
+    (guard (c ((build-error? c)
+               (and (string-contains (build-error-log-tail c) "about to fail")
+                    (not (valid-path? store (derivation->output-path drv))))))
+      (build-derivations store (list drv))
+      #f)))
+
+(skip-unless supported? "no user namespaces")
+(test-assert "the builder sees no network and no host file outside its closure"
+  (let ((drv (run (gexp->derivation
+                   "isolated"
+                   #~(call-with-output-file #$output
+                       (lambda (port)
+                         (write (list (file-exists? "/usr/bin/ls")
+                                      (file-exists? "/etc/passwd"))
+                                port)))))))
+    (build-derivations store (list drv))
+    (equal? '(#f #f) (call-with-input-file (derivation->output-path drv) read))))
+
+(skip-unless supported? "no user namespaces")
+(test-assert "disallowed references are refused"
+  (let* ((dep (plain-file "forbidden" "x"))
+         (drv (run (gexp->derivation "refers"
+                                     #~(call-with-output-file #$output
+                                         (lambda (p) (display #$dep p)))
+                                     #:disallowed-references
+                                     (list (run (lower-object dep)))))))
+    (guard (c ((message-condition? c)
+               (not (valid-path? store (derivation->output-path drv)))))
+      (build-derivations store (list drv))
+      #f)))
+
+(skip-unless supported? "no user namespaces")
+(test-assert "read-derivation gives back the derivation written"
+  (let ((drv (run (gexp->derivation "roundtrip" #~(mkdir #$output)))))
+    (let ((read (call-with-input-file (derivation-file-name drv) read-derivation)))
+      (and (equal? (derivation-outputs read) (derivation-outputs drv))
+           (equal? (derivation-builder-arguments read)
+                   (derivation-builder-arguments drv))))))
+
+(skip-unless supported? "no user namespaces")
+(test-assert "gexp->script makes an executable script"
+  (let ((drv (run (gexp->script "hello" #~(display "hi")))))
+    (build-derivations store (list drv))
+    (let ((script (derivation->output-path drv)))
+      (and (access? script X_OK)
+           (string-prefix? "#!" (call-with-input-file script read-line))))))
+
+;;; eval/container (issue 4's three cases).
+
+(skip-unless supported? "no user namespaces")
+(test-equal "eval/container: (exit 42)"
+  42
+  (status:exit-val (run (eval/container #~(exit 42)))))
+
+(skip-unless supported? "no user namespaces")
+(test-assert "eval/container: the store holds exactly the closure of the inputs"
+  (let* ((result (temporary-directory))
+         (dep (plain-file "dep" "x"))
+         (status (run (eval/container
+                       #~(begin
+                           (use-modules (ice-9 ftw))
+                           (call-with-output-file "/result/store"
+                             (lambda (port)
+                               (write (list (scandir #$store-dir) #$dep) port))))
+                       #:mappings (list (file-system-mapping
+                                         (source result) (target "/result")
+                                         (writable? #t)))))))
+    (match (call-with-input-file (string-append result "/store") read)
+      ((entries dep-path)
+       (delete-recursively result)
+       (and (zero? (status:exit-val status))
+            (equal? entries
+                    (append '("." "..")
+                            (sort (map basename (requisites store (list dep-path)))
+                                  string<?))))))))
+
+(skip-unless supported? "no user namespaces")
+(test-assert "eval/container: with-imported-modules (guix build utils)"
+  (let* ((result (temporary-directory))
+         (status (run (eval/container
+                       (with-imported-modules '((guix build utils))
+                         #~(begin
+                             (use-modules (guix build utils))
+                             (mkdir-p "/result/a/b/c")))
+                       #:mappings (list (file-system-mapping
+                                         (source result) (target "/result")
+                                         (writable? #t)))))))
+    (let ((made (file-exists? (string-append result "/a/b/c"))))
+      (delete-recursively result)
+      (and (zero? (status:exit-val status)) made))))
+
+(skip-unless supported? "no user namespaces")
+(test-assert "evaluating the same gexp again writes nothing to the store"
+  (let* ((g (with-imported-modules '((guix build utils))
+              #~(exit (if (string? #$(plain-file "again" "x")) 0 1)))))
+    (run (eval/container g))
+    (let ((before (scandir store-dir)))
+      (run (eval/container g))
+      (equal? before (scandir store-dir)))))
+
+(close-connection store)
+(false-if-exception (delete-recursively top))
+(test-end/exit "gexp")
