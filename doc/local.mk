@@ -1,6 +1,6 @@
 ## The manual and the man page.
 info_TEXINFOS = doc/byre.texi
-doc_byre_TEXINFOS = doc/file-systems.texi doc/monads.texi doc/store.texi doc/gexp.texi doc/build-utils.texi
+doc_byre_TEXINFOS = doc/file-systems.texi doc/monads.texi doc/store.texi doc/gexp.texi doc/host.texi doc/build-utils.texi
 dist_man_MANS += doc/byre.1
 
 # `make distcheck' builds the manual in some other format than Info; TeX is

@@ -186,7 +186,7 @@ CREATE?)."
          (false-if-exception (isatty? port))
          (false-if-exception (ttyname port)))))
 
-(define* (container-spec #:key root mounts namespaces host-uids
+(define* (container-spec #:key root mounts (symlinks '()) namespaces host-uids
                          guest-uid guest-gid lock-mounts? writable-root?
                          loopback-network? child-is-pid1? capabilities
                          hostname exec? argv environment directory)
@@ -199,6 +199,7 @@ CREATE?)."
     (gid . ,guest-gid)
     (root . ,root)
     (mounts . ,(mounts->plan mounts))
+    (symlinks . ,symlinks)
     (lock-mounts? . ,lock-mounts?)
     (writable-root? . ,writable-root?)
     (loopback-network? . ,loopback-network?)
@@ -430,7 +431,8 @@ have a printed representation that read can read back."
 ;;;
 
 (define* (spawn-container argv
-                          #:key (mounts '()) (namespaces %namespaces)
+                          #:key (mounts '()) (symlinks '())
+                          (namespaces %namespaces)
                           (host-uids 1) (guest-uid 0) (guest-gid 0)
                           (environment '()) (directory "/")
                           (hostname #f) root
@@ -441,7 +443,9 @@ have a printed representation that read can read back."
 name inside the container, in a new container, and return the pid of its
 process once the program runs.  The keywords are those of run-container;
 ENVIRONMENT is the program's whole environment, a list of \"NAME=VALUE\"
-strings, and DIRECTORY its working directory.  Nothing of the caller's
+strings, and DIRECTORY its working directory.  SYMLINKS, a list of (PATH .
+TARGET) pairs, are symbolic links made in the container's root after the
+mounts.  Nothing of the caller's
 Scheme runs in the child: it executes prepared system calls and execs."
   (unless (and (pair? argv) (every string? argv))
     (throw 'wrong-type-arg 'spawn-container
@@ -449,7 +453,8 @@ Scheme runs in the child: it executes prepared system calls and execs."
   (define (spawn root)
     (%spawn-container-exec
      (%make-container-plan
-      (container-spec #:root root #:mounts mounts #:namespaces namespaces
+      (container-spec #:root root #:mounts mounts #:symlinks symlinks
+                      #:namespaces namespaces
                       #:host-uids host-uids #:guest-uid guest-uid
                       #:guest-gid guest-gid #:lock-mounts? lock-mounts?
                       #:writable-root? writable-root?

@@ -26,6 +26,7 @@
   #:use-module (srfi srfi-26)
   #:use-module (srfi srfi-34)
   #:use-module (srfi srfi-35)
+  #:use-module (srfi srfi-11)
   #:export (<derivation>
             derivation?
             derivation-outputs
@@ -516,14 +517,16 @@ output names, are checked when the output is built."
   (log-tail   build-error-log-tail))
 
 (define %build-host-mounts
-  ;; A procedure returning the <file-system> records that make the host
-  ;; software a builder runs (the host's guile) visible in the build
-  ;; container.
+  ;; A procedure returning two values: the <file-system> records and the
+  ;; (PATH . TARGET) symbolic links that make the host software a builder
+  ;; runs (the host's guile) visible in the build container.
   (make-parameter
    (lambda ()
-     (let ((host (resolve-interface '(byre host))))
-       ((module-ref host 'closure->file-systems)
-        ((module-ref host 'host-guile-closure)))))))
+     (let* ((host (resolve-interface '(byre host)))
+            (closure ((module-ref host 'host-guile-closure))))
+       (values ((module-ref host 'closure->file-systems) closure
+                #:links-as-binds? #f)
+               ((module-ref host 'closure-symlinks) closure))))))
 
 (define (derivation-build-log-file store drv)
   "Return the file name of the build log of DRV in STORE."
@@ -591,9 +594,10 @@ sources and of its inputs' outputs."
      (define (produced path) (string-append outputs-dir "/" (basename path)))
      (mkdir build-dir)
      (mkdir outputs-dir)
+     (let*-values (((host-mounts host-links) ((%build-host-mounts))))
      (let* ((inputs (derivation-closure-inputs store drv))
             (mounts (append
-                     ((%build-host-mounts))
+                     host-mounts
                      (list (file-system (device outputs-dir) (mount-point store-dir)
                                         (type "none") (flags '(bind-mount))))
                      (map (lambda (item)
@@ -622,6 +626,7 @@ sources and of its inputs' outputs."
                          (cons (derivation-builder drv)
                                (derivation-builder-arguments drv))
                          #:mounts mounts
+                         #:symlinks host-links
                          #:environment env
                          #:directory build-top
                          #:hostname "localhost")))))
@@ -653,7 +658,7 @@ sources and of its inputs' outputs."
                                                          (map cdr outputs)))
                             #:deriver (derivation-file-name drv))
            (check-references store drv output path)))
-        outputs)))))
+        outputs))))))
 
 (define (mkdir-p* dir)
   (unless (file-exists? dir)

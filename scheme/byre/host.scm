@@ -117,15 +117,17 @@ symlink(2)."
     (check? #f)
     (create-mount-point? #t)))
 
-(define (closure->file-systems entries)
+(define* (closure->file-systems entries #:key (links-as-binds? #t))
   "Return a list of <file-system> records that build, out of read-only
 bind mounts, a root in which the files and directories of the closure
 ENTRIES are at their own places.  Each (file PATH) and (directory PATH) is
-bound at PATH.  A (symlink PATH TARGET) is bound as what it leads to: a
-link to a file binds that file at PATH; a link to a directory binds, at
-the same places beneath PATH, the entries of ENTRIES beneath that
-directory.  So /lib64/ld-linux-x86-64.so.2 exists in the root as it does
-on the host, though /lib64 is a directory there."
+bound at PATH.  With LINKS-AS-BINDS?, a (symlink PATH TARGET) is bound as
+what it leads to: a link to a file binds that file at PATH; a link to a
+directory binds, at the same places beneath PATH, the entries of ENTRIES
+beneath that directory.  So /lib64/ld-linux-x86-64.so.2 exists in the root
+as it does on the host, though /lib64 is a directory there.  Without it,
+links are left to the caller, who re-creates them (closure-symlinks) with
+spawn-container's #:symlinks: fewer mounts."
   (define (beneath? dir path)
     (string-prefix? (string-append dir "/") path))
 
@@ -164,7 +166,7 @@ on the host, though /lib64 is a directory there."
   (define (entry->file-systems entry)
     (match entry
       (((or 'file 'directory) path) (list (read-only-bind path path)))
-      (('symlink path _) (link-binds path 0))))
+      (('symlink path _) (if links-as-binds? (link-binds path 0) '()))))
 
   (let ((all (append-map entry->file-systems entries)))
     ;; Each mount point once, parents before what they hold.

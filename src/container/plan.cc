@@ -201,6 +201,13 @@ Plan::Plan(const ContainerSpec& spec) : spec_(spec) {
     steps_.push_back(open);
     add_standard_file_systems();
     for (const MountRequest& m : spec_.mounts) add_mount(m);
+    for (const auto& [path, target] : spec_.symlinks) {
+      check_mount_point(path);
+      Step link{StepKind::make_symlink};
+      link.a = keep(target);
+      link.b = keep(relative(path));
+      steps_.push_back(link);
+    }
     if ((ns & CLONE_NEWNET) && spec_.loopback_network) {
       Step etc{StepKind::make_directory};
       etc.b = "etc";

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace byre::container {
@@ -52,6 +53,9 @@ struct ContainerSpec {
   bool lock_mounts = true;
   bool loopback_network = true;
   std::vector<MountRequest> mounts;   // the caller's mounts, in order
+  // Symbolic links made in the new root after the mounts: (PATH, TARGET),
+  // PATH absolute inside the container.
+  std::vector<std::pair<std::string, std::string>> symlinks;
   std::string console;                // terminal bound to /dev/console
 
   std::string hostname;

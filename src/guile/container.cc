@@ -191,6 +191,13 @@ ContainerSpec spec_from_alist(SCM alist) {
     } else if (key == "mounts") {
       if (scm_is_false(scm_list_p(v))) bad("mounts must be a list", v);
       for (SCM m = v; scm_is_pair(m); m = scm_cdr(m)) spec.mounts.push_back(mount_request(scm_car(m)));
+    } else if (key == "symlinks") {
+      if (scm_is_false(scm_list_p(v))) bad("symlinks must be a list of (PATH . TARGET)", v);
+      for (SCM l = v; scm_is_pair(l); l = scm_cdr(l)) {
+        SCM pair = scm_car(l);
+        if (!scm_is_pair(pair)) bad("symlinks must be a list of (PATH . TARGET)", pair);
+        spec.symlinks.emplace_back(str(scm_car(pair), "symlink"), str(scm_cdr(pair), "symlink target"));
+      }
     } else if (key == "exec?") {
       spec.finish = scm_is_true(v) ? container::Finish::exec : container::Finish::return_to_caller;
     } else if (key == "argv") spec.argv = strs(v, "argv");

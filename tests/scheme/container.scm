@@ -403,6 +403,22 @@
              (equal? result "bar /out byre-test"))))))
 
 (skip-unless supported? "no user namespaces")
+(test-equal "the exec form makes the symbolic links asked for"
+  "usr/bin"
+  (let* ((dir (temporary-directory))
+         (status (run-program-in-container
+                  '("/usr/bin/sh" "-c" "readlink /links/bin > /out/r")
+                  #:mounts (list (read-bind "/usr")
+                                 (file-system (device dir) (mount-point "/out")
+                                              (type "none") (flags '(bind-mount))))
+                  #:symlinks '(("/links/bin" . "usr/bin")
+                               ("/lib" . "usr/lib")
+                               ("/lib64" . "usr/lib64")))))
+    (let ((result (call-with-input-file (string-append dir "/r") read-line)))
+      (delete-recursively dir)
+      (and (zero? (status:exit-val status)) result))))
+
+(skip-unless supported? "no user namespaces")
 (test-equal "the exec form reports a missing program"
   ENOENT
   (errno-of (lambda () (spawn-container '("/no/such/program")))))

@@ -14,13 +14,16 @@
             %eval-host-mounts))
 
 (define %eval-host-mounts
-  ;; A procedure returning the <file-system> records that make the host's
-  ;; guile and its modules visible in the container (see (byre host)).
+  ;; A procedure returning two values: the <file-system> records and the
+  ;; (PATH . TARGET) symbolic links that make the host's guile and its
+  ;; modules visible in the container (see (byre host)).
   (make-parameter
    (lambda ()
-     (let ((host (resolve-interface '(byre host))))
-       ((module-ref host 'closure->file-systems)
-        ((module-ref host 'host-guile-closure)))))))
+     (let* ((host (resolve-interface '(byre host)))
+            (closure ((module-ref host 'host-guile-closure))))
+       (values ((module-ref host 'closure->file-systems) closure
+                #:links-as-binds? #f)
+               ((module-ref host 'closure-symlinks) closure))))))
 
 (define (item->file-system item)
   (file-system (device item) (mount-point item) (type "none")
@@ -54,13 +57,14 @@ run-container."
                    "-c"
                    ,(object->string (lowered-gexp-sexp lowered)))))
       (return
+       (call-with-values (%eval-host-mounts)
+         (lambda (host-mounts host-links)
        (run-program-in-container
         argv
-        #:mounts (append ((%eval-host-mounts))
+        #:mounts (append host-mounts
                          (map item->file-system items)
                          (map file-system-mapping->bind-mount mappings))
+        #:symlinks host-links
         #:namespaces namespaces
         #:guest-uid guest-uid #:guest-gid guest-gid
-        ;; The store's directory itself, so that (scandir (%store-prefix))
-        ;; lists exactly the closure.
-        #:environment '())))))
+        #:environment '())))))))
