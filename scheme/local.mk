@@ -18,7 +18,8 @@ BYRE_MODULES =					\
   scheme/byre/derivations.scm			\
   scheme/byre/gexp.scm				\
   scheme/byre/system/container.scm		\
-  scheme/byre/scripts/gc.scm
+  scheme/byre/scripts/gc.scm			\
+  scheme/byre/scripts/eval.scm
 
 BYRE_BUILT_MODULES = scheme/byre/config.scm
 
@@ -50,8 +51,8 @@ byresystemobject_DATA = scheme/byre/system/container.go
 # (byre scripts …): the commands' modules, in a folder of their own.
 byrescriptsmoduledir = $(guilemoduledir)/byre/scripts
 byrescriptsobjectdir = $(guileobjectdir)/byre/scripts
-dist_byrescriptsmodule_DATA = scheme/byre/scripts/gc.scm
-byrescriptsobject_DATA = scheme/byre/scripts/gc.go
+dist_byrescriptsmodule_DATA = scheme/byre/scripts/gc.scm scheme/byre/scripts/eval.scm
+byrescriptsobject_DATA = scheme/byre/scripts/gc.go scheme/byre/scripts/eval.go
 
 # Façades live under byre's own data directory so they never shadow a real
 # Guix on the default load path.
@@ -127,4 +128,7 @@ install-data-hook:
 
 # (byre store) and what imports it load the store extension when compiled.
 scheme/byre/store.go scheme/byre/scripts/gc.go modules/guix/store.go \
-  modules/guix/base32.go: scheme/byre/store-core.go
+  modules/guix/base32.go scheme/byre/derivations.go scheme/byre/gexp.go \
+  scheme/byre/system/container.go scheme/byre/scripts/eval.go \
+  modules/guix/gexp.go modules/guix/derivations.go \
+  modules/gnu/system/linux-container.go: scheme/byre/store-core.go

@@ -318,6 +318,8 @@ LOAD-INIT-FILE? is true, as `guile' does; exit when it ends."
          (lambda ()
            (set-current-module (user-module))
            (load-in-vicinity (getcwd) init))))))
+  ;; ,run-in-store and ,enter-store-monad, as in `guix repl'.
+  (false-if-exception (resolve-interface '(byre monad-repl)))
   ;; `top-repl' uses the modules `guile' users expect and handles SIGINT.
   ((module-ref (resolve-interface '(ice-9 top-repl)) 'top-repl))
   (exit 0))
@@ -502,7 +504,15 @@ process ID, for example: byre container exec ~a /bin/sh" pid-string)))
     ("gc" ,(lambda (args)
              ((module-ref (resolve-interface '(byre scripts gc)) 'byre-gc)
               args))
-     "collect garbage and query the store")))
+     "collect garbage and query the store")
+    ("eval" ,(lambda (args)
+               ((module-ref (resolve-interface '(byre scripts eval)) 'byre-eval)
+                args))
+     "evaluate a gexp in a container bound to its store closure")
+    ("build" ,(lambda (args)
+                ((module-ref (resolve-interface '(byre scripts eval)) 'byre-build)
+                 args))
+     "build a file-like object or a gexp and print its outputs")))
 
 (define (show-help)
   (display "Usage: byre [OPTION] COMMAND ARGS...
