@@ -5,7 +5,19 @@
 
 (define-module (guix store)
   #:use-module (byre store)
-  #:re-export (%store-prefix
+  ;; Guix users get the store monad from (guix store) too.
+  #:use-module ((byre monads) #:select (%store-monad store-bind store-return
+                                        store-lift run-with-store
+                                        text-file interned-file))
+  #:re-export (%store-monad
+               store-bind
+               store-return
+               store-lift
+               run-with-store
+               text-file
+               interned-file
+
+               %store-prefix
 
                &store-error
                store-error?

@@ -12,6 +12,7 @@
   #:use-module ((ice-9 exceptions) #:select (raise-exception))
   #:use-module (ice-9 ftw)
   #:use-module (ice-9 match)
+  #:use-module (ice-9 rdelim)
   #:use-module (rnrs bytevectors)
   #:export (;; Where the store is.
             %store-prefix
@@ -262,8 +263,28 @@ BYRE_STORE_DIR and BYRE_STATE_DIR."
                                               "store directory"))
         (state-directory (canonical-directory state-directory
                                               "state directory")))
-    (make-store-connection (with-store-errors (%store-open store-directory state-directory))
-                           store-directory state-directory)))
+    (let ((handle (with-store-errors
+                   (%store-open store-directory state-directory))))
+      (check-state-directory handle store-directory state-directory)
+      (make-store-connection handle store-directory state-directory))))
+
+(define (check-state-directory handle store-directory state-directory)
+  "Make sure STATE-DIRECTORY belongs to STORE-DIRECTORY: its database lists
+the items of one store, and collecting garbage with another store's state
+would delete what that one's roots hold.  The first open records it."
+  (let ((file (string-append state-directory "/store-directory")))
+    (if (file-exists? file)
+        (let ((recorded (call-with-input-file file
+                          (lambda (port) (read-line port)))))
+          (unless (string=? recorded store-directory)
+            (%store-close handle)
+            (store-error "state directory ~a belongs to the store ~a, not ~a; \
+set BYRE_STATE_DIR along with BYRE_STORE_DIR (or neither)"
+                         state-directory recorded store-directory)))
+        (let ((temporary (string-append file ".tmp." (number->string (getpid)))))
+          (call-with-output-file temporary
+            (lambda (port) (display store-directory port) (newline port)))
+          (rename-file temporary file)))))
 
 (define (close-connection store)
   "Close the connection to STORE.  A process's temporary GC roots, which

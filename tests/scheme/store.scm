@@ -888,6 +888,21 @@
                           (path-info-hash (query-path-info s (car items))))
                   (null? (store-problems s #:check-contents? #t))))))))
 
+(test-assert "a state directory belongs to one store"
+  (let* ((top (mkdtemp (string-append (or (getenv "TMPDIR") "/tmp")
+                                      "/byre-two-stores.XXXXXX")))
+         (state (string-append top "/state")))
+    (close-connection (open-connection #:store-directory (string-append top "/a")
+                                       #:state-directory state))
+    (let ((refused (guard (c ((store-error? c)
+                              (string-contains (condition-message c)
+                                               "belongs to the store")))
+                     (open-connection #:store-directory (string-append top "/b")
+                                      #:state-directory state)
+                     #f)))
+      (delete-recursively top)
+      refused)))
+
 (close-connection store)
 (delete-recursively %top)
 
