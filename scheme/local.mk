@@ -17,6 +17,7 @@ BYRE_MODULES =					\
   scheme/byre/store.scm				\
   scheme/byre/derivations.scm			\
   scheme/byre/gexp.scm				\
+  scheme/byre/modules.scm			\
   scheme/byre/system/container.scm		\
   scheme/byre/scripts/gc.scm			\
   scheme/byre/scripts/eval.scm
@@ -34,6 +35,7 @@ FACADE_MODULES =				\
   modules/guix/base32.scm			\
   modules/guix/gexp.scm				\
   modules/guix/derivations.scm			\
+  modules/guix/modules.scm			\
   modules/gnu/system/linux-container.scm
 
 byremoduledir = $(guilemoduledir)/byre
@@ -69,11 +71,11 @@ facadegnusystemobj_DATA = modules/gnu/system/file-systems.go \
 facadeguixdir = $(facademoduledir)/guix
 dist_facadeguix_DATA = modules/guix/monads.scm modules/guix/monad-repl.scm \
   modules/guix/store.scm modules/guix/base32.scm modules/guix/utils.scm \
-  modules/guix/gexp.scm modules/guix/derivations.scm
+  modules/guix/gexp.scm modules/guix/derivations.scm modules/guix/modules.scm
 facadeguixobjdir = $(facadeobjectdir)/guix
 facadeguixobj_DATA = modules/guix/monads.go modules/guix/monad-repl.go \
   modules/guix/store.go modules/guix/base32.go modules/guix/utils.go \
-  modules/guix/gexp.go modules/guix/derivations.go
+  modules/guix/gexp.go modules/guix/derivations.go modules/guix/modules.go
 # (guix build utils) is imported into builds, hence installed like a façade.
 facadeguixbuilddir = $(facademoduledir)/guix/build
 dist_facadeguixbuild_DATA = modules/guix/build/utils.scm

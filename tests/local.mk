@@ -16,7 +16,8 @@ SCHEME_TESTS =					\
   tests/scheme/build-utils.scm		\
   tests/scheme/monads.scm			\
   tests/scheme/store.scm			\
-  tests/scheme/gexp.scm
+  tests/scheme/gexp.scm				\
+  tests/scheme/modules.scm
 
 INTEGRATION_TESTS =				\
   tests/integration/command.sh			\
