@@ -4,6 +4,8 @@ EXTRA_DIST +=					\
   bench/RESULTS.md				\
   bench/container.scm				\
   bench/fork-stress.scm				\
+  bench/eval-container.scm			\
+  bench/host-guile.scm				\
   bench/store/README				\
   bench/store/run				\
   bench/store/add.cc				\
