@@ -711,6 +711,12 @@ modules."
        (return (cons thing #f))))))
 
   (mlet* %store-monad ((lowered (mapm %store-monad lower-input (gexp-inputs exp)))
+                       ;; Extensions: packages whose Guile modules the
+                       ;; build side loads.
+                       (extensions (mapm %store-monad
+                                         (lambda (extension)
+                                           (lower-input (%gexp-input extension "out" #f)))
+                                         (gexp-extensions exp)))
                        (modules (let ((names (gexp-modules exp)))
                                   (if (null? names)
                                       (return #f)
@@ -730,17 +736,27 @@ modules."
         (_ (match (assoc reference table)
              ((_ . (value . _)) value)
              (#f (match reference (($ <gexp-input> thing _ _) thing)))))))
-    (define deps (filter-map cdr lowered))
+    (define deps (filter-map cdr (append lowered extensions)))
+    (define extension-directories (map car extensions))
     (return (lowered-gexp (gexp->sexp* exp lower)
                           (append (filter derivation-input? deps)
                                   (if compiled (list (derivation-input compiled)) '()))
                           (append (filter string? deps)
                                   (if modules (list modules) '()))
                           (guile-for-build)
-                          (if modules (list modules) '())
-                          (if compiled
-                              (list (derivation->output-path compiled))
-                              '())))))
+                          (append (if modules (list modules) '())
+                                  (map (lambda (dir)
+                                         (string-append dir "/share/guile/site/"
+                                                        (effective-version)))
+                                       extension-directories))
+                          (append (if compiled
+                                      (list (derivation->output-path compiled))
+                                      '())
+                                  (map (lambda (dir)
+                                         (string-append dir "/lib/guile/"
+                                                        (effective-version)
+                                                        "/site-ccache"))
+                                       extension-directories))))))
 
 (define* (imported-modules modules #:key (name "module-import")
                            (module-path %load-path))

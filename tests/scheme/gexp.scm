@@ -251,6 +251,75 @@
       (and (access? script X_OK)
            (string-prefix? "#!" (call-with-input-file script read-line))))))
 
+;;; More file-like objects, built.
+
+(define (build-and-read object)
+  (let ((lowered (run (lower-object object))))
+    (when (derivation? lowered)
+      (build-derivations store (list lowered)))
+    (if (derivation? lowered) (derivation->output-path lowered) lowered)))
+
+(skip-unless supported? "no user namespaces")
+(test-equal "scheme-file holds the gexp's code, #:splice? its forms"
+  '((define x 1) (display x))
+  (let ((file (build-and-read (scheme-file "code.scm" #~((define x 1) (display x))
+                                           #:splice? #t))))
+    (call-with-input-file file
+      (lambda (port)
+        (let loop ((forms '()))
+          (let ((form (read port)))
+            (if (eof-object? form) (reverse forms) (loop (cons form forms)))))))))
+
+(skip-unless supported? "no user namespaces")
+(test-assert "program-file is an executable script that runs"
+  (let ((script (build-and-read (program-file "prog" #~(exit 5)))))
+    (and (access? script X_OK)
+         ;; The host's guile runs it directly: no container needed here.
+         (= 5 (status:exit-val (system* script))))))
+
+(skip-unless supported? "no user namespaces")
+(test-assert "file-union: a directory of links to its files"
+  (let* ((a (plain-file "a" "A"))
+         (dir (build-and-read (file-union "union" `(("x/a" ,a)))))
+         (link (string-append dir "/x/a")))
+    (and (eq? 'symlink (stat:type (lstat link)))
+         (equal? "A" (call-with-input-file link get-string-all))
+         (member (run (lower-object a)) (references store dir)))))
+
+(skip-unless supported? "no user namespaces")
+(test-assert "gexp->file writes the code with its inputs' file names"
+  (let* ((dep (plain-file "dep" "x"))
+         (file (run (gexp->file "code" #~(display #$dep)))))
+    (and (equal? `(display ,(run (lower-object dep)))
+                 (call-with-input-file file read))
+         (equal? (list (run (lower-object dep))) (references store file)))))
+
+(skip-unless supported? "no user namespaces")
+(test-equal "with-extensions puts an extension's modules on the load path"
+  7
+  (let ((extension
+         (computed-file "extension"
+                        #~(let ((dir (string-append #$output "/share/guile/site/"
+                                                    (effective-version) "/ext")))
+                            (mkdir #$output)
+                            (mkdir (string-append #$output "/share"))
+                            (mkdir (string-append #$output "/share/guile"))
+                            (mkdir (string-append #$output "/share/guile/site"))
+                            (mkdir (string-append #$output "/share/guile/site/"
+                                                  (effective-version)))
+                            (mkdir dir)
+                            (call-with-output-file (string-append dir "/seven.scm")
+                              (lambda (port)
+                                (write '(define-module (ext seven) #:export (seven))
+                                       port)
+                                (write '(define seven 7) port)))))))
+    (status:exit-val
+     (run (eval/container
+           (with-extensions (list extension)
+             #~(begin
+                 (use-modules (ext seven))
+                 (exit seven))))))))
+
 ;;; eval/container (issue 4's three cases).
 
 (skip-unless supported? "no user namespaces")
