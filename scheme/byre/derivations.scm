@@ -518,15 +518,12 @@ output names, are checked when the output is built."
 
 (define %build-host-mounts
   ;; A procedure returning two values: the <file-system> records and the
-  ;; (PATH . TARGET) symbolic links that make the host software a builder
-  ;; runs (the host's guile) visible in the build container.
+  ;; (PATH . TARGET) symbolic links that make the host software the code
+  ;; runs (the host's guile) visible in the container.  Resolved when
+  ;; called: (byre host) is needed only once something runs.
   (make-parameter
    (lambda ()
-     (let* ((host (resolve-interface '(byre host)))
-            (closure ((module-ref host 'host-guile-closure))))
-       (values ((module-ref host 'closure->file-systems) closure
-                #:links-as-binds? #f)
-               ((module-ref host 'closure-symlinks) closure))))))
+     ((module-ref (resolve-interface '(byre host)) 'host-guile-mounts)))))
 
 (define (derivation-build-log-file store drv)
   "Return the file name of the build log of DRV in STORE."

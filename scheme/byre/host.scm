@@ -19,7 +19,8 @@
             host-guile-closure
             closure-entry-path
             closure-symlinks
-            closure->file-systems))
+            closure->file-systems
+            host-guile-mounts))
 
 ;;; Commentary:
 ;;;
@@ -178,3 +179,12 @@ spawn-container's #:symlinks: fewer mounts."
             (string<? (file-system-mount-point a) (file-system-mount-point b))))))
 
 ;;; host.scm ends here
+
+(define (host-guile-mounts)
+  "Return two values: the <file-system> records and the (PATH . TARGET)
+symbolic links that make the host's guile, with its modules, work in a
+container whose root has nothing else of the host (for spawn-container's
+#:mounts and #:symlinks)."
+  (let ((closure (host-guile-closure)))
+    (values (closure->file-systems closure #:links-as-binds? #f)
+            (closure-symlinks closure))))

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "store/canonicalise.hh"
+#include "store/directory.hh"
 #include "store/error.hh"
 #include "store/local-store.hh"
 #include "store/locks.hh"
@@ -25,22 +26,6 @@ namespace {
 // transaction, its items' locks held until they are gone.
 constexpr std::size_t batch_size = 256;
 
-std::vector<std::string> entries_of(const std::string& dir) {
-  std::vector<std::string> names;
-  DIR* d = ::opendir(dir.c_str());
-  if (!d) throw_errno("opendir", dir);
-  std::unique_ptr<DIR, int (*)(DIR*)> guard(d, ::closedir);
-  for (;;) {
-    errno = 0;
-    struct dirent* e = ::readdir(d);
-    if (!e) {
-      if (errno != 0) throw_errno("readdir", dir);
-      return names;
-    }
-    if (std::strcmp(e->d_name, ".") != 0 && std::strcmp(e->d_name, "..") != 0)
-      names.emplace_back(e->d_name);
-  }
-}
 
 std::string basename_of(std::string_view path) {
   return std::string(path.substr(path.rfind('/') + 1));
@@ -163,7 +148,7 @@ std::uint64_t LocalStore::sweep_unregistered(std::vector<std::string>& removed) 
   std::uint64_t freed = 0;
   std::vector<std::string> temp = live_temp_roots(temproots_dir_);
   std::set<std::string, std::less<>> rooted(temp.begin(), temp.end());
-  for (const std::string& name : entries_of(store_dir_)) {
+  for (const std::string& name : directory_entries(store_dir_)) {
     std::string path = store_dir_ + "/" + name;
     if (name.starts_with(TempItem::prefix)) {
       auto lock = PathLock::try_acquire(locks_dir_ + "/" + name +
@@ -237,7 +222,7 @@ std::vector<Problem> LocalStore::verify(bool check_contents) {
       problems.push_back(std::move(problem));
     }
   }
-  for (const std::string& name : entries_of(store_dir_)) {
+  for (const std::string& name : directory_entries(store_dir_)) {
     if (name.starts_with(".")) continue;
     std::string path = store_dir_ + "/" + name;
     if (valid_set.count(path)) continue;

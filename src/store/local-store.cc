@@ -14,6 +14,7 @@
 
 #include "store/base32.hh"
 #include "store/canonicalise.hh"
+#include "store/directory.hh"
 #include "store/error.hh"
 #include "store/fd.hh"
 #include "store/hash.hh"
@@ -72,22 +73,6 @@ std::string basename_of(std::string_view path) {
   return std::string(path.substr(path.rfind('/') + 1));
 }
 
-std::vector<std::string> directory_entries(const std::string& dir) {
-  std::vector<std::string> names;
-  DIR* d = ::opendir(dir.c_str());
-  if (!d) throw_errno("opendir", dir);
-  std::unique_ptr<DIR, int (*)(DIR*)> guard(d, ::closedir);
-  for (;;) {
-    errno = 0;
-    struct dirent* e = ::readdir(d);
-    if (!e) {
-      if (errno != 0) throw_errno("readdir", dir);
-      return names;
-    }
-    if (std::strcmp(e->d_name, ".") != 0 && std::strcmp(e->d_name, "..") != 0)
-      names.emplace_back(e->d_name);
-  }
-}
 
 void write_all(int fd, Bytes data, const std::string& file) {
   while (!data.empty()) {

@@ -9,6 +9,7 @@ libbyrestore_la_LIBADD = $(SQLITE_LIBS) $(CRYPTO_LIBS)
 libbyrestore_la_SOURCES =			\
   src/store/error.cc src/store/error.hh		\
   src/store/fd.cc src/store/fd.hh		\
+  src/store/directory.cc src/store/directory.hh		\
   src/store/sink.cc src/store/sink.hh		\
   src/store/sha256.cc src/store/sha256.hh	\
   src/store/base32.cc src/store/base32.hh	\

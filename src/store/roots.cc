@@ -12,6 +12,7 @@
 #include <map>
 #include <optional>
 
+#include "store/directory.hh"
 #include "store/error.hh"
 #include "store/fd.hh"
 #include "store/store-path.hh"
@@ -20,25 +21,6 @@ namespace byre::store {
 
 namespace {
 
-std::vector<std::string> list_directory(const std::string& dir, bool missing_ok) {
-  std::vector<std::string> names;
-  DIR* d = ::opendir(dir.c_str());  // glibc opens it O_CLOEXEC
-  if (!d) {
-    if (missing_ok && errno == ENOENT) return names;
-    throw_errno("opendir", dir);
-  }
-  std::unique_ptr<DIR, int (*)(DIR*)> guard(d, ::closedir);
-  for (;;) {
-    errno = 0;
-    struct dirent* e = ::readdir(d);
-    if (!e) {
-      if (errno != 0) throw_errno("readdir", dir);
-      return names;
-    }
-    if (std::strcmp(e->d_name, ".") != 0 && std::strcmp(e->d_name, "..") != 0)
-      names.emplace_back(e->d_name);
-  }
-}
 
 std::optional<std::string> read_link(const std::string& file) {
   std::string target(256, '\0');
@@ -118,7 +100,7 @@ bool TempRoots::holds(std::string_view path) {
 std::vector<std::string> live_temp_roots(const std::string& temproots_dir,
                                          pid_t exclude_pid) {
   std::vector<std::string> roots;
-  for (const std::string& name : list_directory(temproots_dir, true)) {
+  for (const std::string& name : directory_entries(temproots_dir, true)) {
     if (exclude_pid != 0 && name == std::to_string(exclude_pid)) continue;
     std::string file = temproots_dir + "/" + name;
     // A list we can lock belongs to a dead process: remove it (we hold the
@@ -154,7 +136,7 @@ namespace {
 void scan_roots(const std::string& dir, const std::string& prefix, bool auto_dir,
                 bool remove_stale, int depth, std::vector<Root>& out) {
   if (depth > 8) return;
-  for (const std::string& name : list_directory(dir, true)) {
+  for (const std::string& name : directory_entries(dir, true)) {
     std::string file = dir + "/" + name;
     struct stat st;
     if (::lstat(file.c_str(), &st) != 0) {

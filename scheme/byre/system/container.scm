@@ -15,15 +15,12 @@
 
 (define %eval-host-mounts
   ;; A procedure returning two values: the <file-system> records and the
-  ;; (PATH . TARGET) symbolic links that make the host's guile and its
-  ;; modules visible in the container (see (byre host)).
+  ;; (PATH . TARGET) symbolic links that make the host software the code
+  ;; runs (the host's guile) visible in the container.  Resolved when
+  ;; called: (byre host) is needed only once something runs.
   (make-parameter
    (lambda ()
-     (let* ((host (resolve-interface '(byre host)))
-            (closure ((module-ref host 'host-guile-closure))))
-       (values ((module-ref host 'closure->file-systems) closure
-                #:links-as-binds? #f)
-               ((module-ref host 'closure-symlinks) closure))))))
+     ((module-ref (resolve-interface '(byre host)) 'host-guile-mounts)))))
 
 (define (item->file-system item)
   (file-system (device item) (mount-point item) (type "none")

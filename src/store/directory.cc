@@ -1,0 +1,33 @@
+#include "store/directory.hh"
+
+#include <dirent.h>
+
+#include <cerrno>
+#include <cstring>
+#include <memory>
+
+#include "store/error.hh"
+
+namespace byre::store {
+
+std::vector<std::string> directory_entries(const std::string& dir, bool missing_ok) {
+  std::vector<std::string> names;
+  DIR* d = ::opendir(dir.c_str());  // glibc opens it O_CLOEXEC
+  if (!d) {
+    if (missing_ok && errno == ENOENT) return names;
+    throw_errno("opendir", dir);
+  }
+  std::unique_ptr<DIR, int (*)(DIR*)> guard(d, ::closedir);
+  for (;;) {
+    errno = 0;
+    struct dirent* e = ::readdir(d);
+    if (!e) {
+      if (errno != 0) throw_errno("readdir", dir);
+      return names;
+    }
+    if (std::strcmp(e->d_name, ".") != 0 && std::strcmp(e->d_name, "..") != 0)
+      names.emplace_back(e->d_name);
+  }
+}
+
+}  // namespace byre::store
