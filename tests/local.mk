@@ -25,7 +25,7 @@ INTEGRATION_TESTS =				\
   tests/integration/eval.sh
 
 TESTS += $(SCHEME_TESTS) $(INTEGRATION_TESTS)
-EXTRA_DIST += $(SCHEME_TESTS) $(INTEGRATION_TESTS) tests/scheme/lib/harness.scm \
+EXTRA_DIST += $(SCHEME_TESTS) $(INTEGRATION_TESTS) tests/scheme/lib/harness.scm tests/integration/lib.sh \
   tests/scheme/data/store-paths.scm
 
 # Test files may be changed by the tests only in their own temporary

@@ -11,11 +11,8 @@
 
 set -u
 
-passed=0
-failed=0
-skipped=0
-
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/byre-command.XXXXXX") || exit 1
+. "${abs_top_srcdir:-.}/tests/integration/lib.sh"
 helper=
 container=
 
@@ -29,69 +26,6 @@ cleanup () {
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
-
-pass () {
-    passed=$((passed + 1))
-    echo "PASS: $1"
-}
-
-fail () {
-    failed=$((failed + 1))
-    echo "FAIL: $1"
-    shift
-    for line in "$@"; do echo "  $line"; done
-    echo "  status: $status"
-    sed 's/^/  stdout: /' "$tmp/out"
-    sed 's/^/  stderr: /' "$tmp/err"
-}
-
-skip () {
-    skipped=$((skipped + 1))
-    echo "SKIP: $1"
-}
-
-# run COMMAND...: run it, keeping its status, standard output and error.
-run () {
-    "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
-    status=$?
-}
-
-# run_input TEXT COMMAND...: the same, with TEXT on standard input.
-run_input () {
-    text=$1
-    shift
-    printf '%s\n' "$text" | "$@" >"$tmp/out" 2>"$tmp/err"
-    status=$?
-}
-
-# check NAME STATUS [out|err TEXT]...: the last command exited with STATUS
-# and printed each TEXT (a fixed string) on the given stream.
-check () {
-    name=$1
-    expected=$2
-    shift 2
-    if [ "$status" -ne "$expected" ]; then
-        fail "$name" "expected status $expected"
-        return
-    fi
-    while [ $# -ge 2 ]; do
-        if ! grep -qF -- "$2" "$tmp/$1"; then
-            fail "$name" "expected on std$1: $2"
-            return
-        fi
-        shift 2
-    done
-    pass "$name"
-}
-
-# check_not NAME STREAM TEXT: the last command did not print TEXT.
-check_not () {
-    if grep -qF -- "$3" "$tmp/$2"; then
-        fail "$1" "unexpected on std$2: $3"
-    else
-        pass "$1"
-    fi
-}
 
 version=$(echo '(use-modules (byre config)) (display %byre-version)' \
               | byre repl 2>/dev/null)
@@ -345,5 +279,4 @@ else
     fi
 fi
 
-echo "# command: $passed passed, $failed failed, $skipped skipped"
-[ "$failed" -eq 0 ]
+summary command

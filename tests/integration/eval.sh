@@ -8,11 +8,8 @@
 
 set -u
 
-passed=0
-failed=0
-skipped=0
-
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/byre-eval.XXXXXX") || exit 1
+. "${abs_top_srcdir:-.}/tests/integration/lib.sh"
 trap 'chmod -R u+w "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
 trap 'exit 1' INT TERM
 
@@ -20,15 +17,6 @@ BYRE_STORE_DIR=$tmp/store
 BYRE_STATE_DIR=$tmp/state
 export BYRE_STORE_DIR BYRE_STATE_DIR
 
-pass () { passed=$((passed + 1)); echo "PASS: $1"; }
-fail () {
-    failed=$((failed + 1))
-    echo "FAIL: $1 (status $status)"
-    sed 's/^/  stdout: /' "$tmp/out"
-    sed 's/^/  stderr: /' "$tmp/err"
-}
-skip () { skipped=$((skipped + 1)); echo "SKIP: $1"; }
-run () { "$@" >"$tmp/out" 2>"$tmp/err" </dev/null; status=$?; }
 
 containers=yes
 if ! guile -c '(use-modules (byre container))
@@ -116,5 +104,4 @@ SCM
     else fail "build of a failing gexp shows the log"; fi
 fi
 
-echo "# eval: $passed passed, $failed failed, $skipped skipped"
-[ $failed = 0 ]
+summary eval

@@ -7,11 +7,8 @@
 
 set -u
 
-passed=0
-failed=0
-skipped=0
-
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/byre-gc.XXXXXX") || exit 1
+. "${abs_top_srcdir:-.}/tests/integration/lib.sh"
 
 cleanup () {
     # Store items are read-only.
@@ -24,56 +21,6 @@ trap 'exit 1' INT TERM
 BYRE_STORE_DIR=$tmp/store
 BYRE_STATE_DIR=$tmp/state
 export BYRE_STORE_DIR BYRE_STATE_DIR
-
-pass () {
-    passed=$((passed + 1))
-    echo "PASS: $1"
-}
-
-fail () {
-    failed=$((failed + 1))
-    echo "FAIL: $1"
-    shift
-    for line in "$@"; do echo "  $line"; done
-    echo "  status: $status"
-    sed 's/^/  stdout: /' "$tmp/out"
-    sed 's/^/  stderr: /' "$tmp/err"
-}
-
-# run COMMAND...: run it, keeping its status, standard output and error.
-run () {
-    "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
-    status=$?
-}
-
-# check NAME STATUS [out|err TEXT]...: the last command exited with STATUS
-# and printed each TEXT (a fixed string) on the given stream.
-check () {
-    name=$1
-    expected=$2
-    shift 2
-    if [ "$status" -ne "$expected" ]; then
-        fail "$name" "expected status $expected"
-        return
-    fi
-    while [ $# -ge 2 ]; do
-        if ! grep -qF -- "$2" "$tmp/$1"; then
-            fail "$name" "expected on std$1: $2"
-            return
-        fi
-        shift 2
-    done
-    pass "$name"
-}
-
-# check_not NAME STREAM TEXT: the last command did not print TEXT.
-check_not () {
-    if grep -qF -- "$3" "$tmp/$2"; then
-        fail "$1" "unexpected on std$2: $3"
-    else
-        pass "$1"
-    fi
-}
 
 # check_lines NAME COUNT: the last command printed COUNT lines.
 check_lines () {
@@ -256,5 +203,4 @@ run byre gc --verify=contents
 check "gc --verify=contents: a changed item" 1 out "$needed" \
       err "byre: error:"
 
-echo "# gc: $passed passed, $failed failed, $skipped skipped"
-[ "$failed" -eq 0 ]
+summary gc
