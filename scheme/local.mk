@@ -95,6 +95,7 @@ do_subst = sed -e 's|@PACKAGE_NAME[@]|$(PACKAGE_NAME)|g'		\
   -e 's|@facadeobjectdir[@]|$(facadeobjectdir)|g'			\
   -e 's|@storedir[@]|$(storedir)|g'					\
   -e 's|@statedir[@]|$(statedir)|g'					\
+  -e 's|@pkglibexecdir[@]|$(pkglibexecdir)|g'				\
   -e 's|@GUILE[@]|$(GUILE)|g'
 
 scheme/byre/config.scm: $(srcdir)/scheme/byre/config.scm.in Makefile

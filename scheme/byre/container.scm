@@ -9,6 +9,7 @@
 
 (define-module (byre container)
   #:use-module (byre core)
+  #:use-module ((byre config) #:select (%byre-init-program))
   ;; Loaded when a container is made, not when `byre' starts.
   #:autoload (byre file-systems) (file-system? file-system-mapping?
                                   file-system-mapping->bind-mount
@@ -189,7 +190,8 @@ CREATE?)."
 (define* (container-spec #:key root mounts (symlinks '()) namespaces host-uids
                          guest-uid guest-gid lock-mounts? writable-root?
                          loopback-network? child-is-pid1? capabilities
-                         hostname exec? argv environment directory)
+                         hostname exec? argv environment directory
+                         (init-program #f))
   (check-namespaces namespaces)
   (check-id "guest-uid" guest-uid)
   (check-id "guest-gid" guest-gid)
@@ -210,7 +212,8 @@ CREATE?)."
     (exec? . ,exec?)
     (argv . ,argv)
     (environment . ,environment)
-    (directory . ,directory)))
+    (directory . ,directory)
+    (init-program . ,init-program)))
 
 (define (call-with-temporary-root proc)
   "Call PROC with the directory on which containers mount their root: an
@@ -438,6 +441,7 @@ have a printed representation that read can read back."
                           (hostname #f) root
                           (lock-mounts? #t) (writable-root? #t)
                           (loopback-network? #t)
+                          (child-is-pid1? #t)
                           (capabilities '()))
   "Start ARGV, a list of strings whose first is the program's absolute file
 name inside the container, in a new container, and return the pid of its
@@ -445,8 +449,10 @@ process once the program runs.  The keywords are those of run-container;
 ENVIRONMENT is the program's whole environment, a list of \"NAME=VALUE\"
 strings, and DIRECTORY its working directory.  SYMLINKS, a list of (PATH .
 TARGET) pairs, are symbolic links made in the container's root after the
-mounts.  Nothing of the caller's
-Scheme runs in the child: it executes prepared system calls and execs."
+mounts.  With CHILD-IS-PID1? false and a pid namespace, byre-init is
+PID 1: it runs the program as PID 2, reaps orphans and relays signals.
+Nothing of the caller's Scheme runs in the child: it executes prepared
+system calls and execs."
   (unless (and (pair? argv) (every string? argv))
     (throw 'wrong-type-arg 'spawn-container
            "argv must be a non-empty list of strings: ~s" (list argv) (list argv)))
@@ -459,7 +465,9 @@ Scheme runs in the child: it executes prepared system calls and execs."
                       #:guest-gid guest-gid #:lock-mounts? lock-mounts?
                       #:writable-root? writable-root?
                       #:loopback-network? loopback-network?
-                      #:child-is-pid1? #t #:capabilities capabilities
+                      #:child-is-pid1? child-is-pid1?
+                      #:init-program (and (not child-is-pid1?) %byre-init-program)
+                      #:capabilities capabilities
                       #:hostname hostname #:exec? #t #:argv argv
                       #:environment environment #:directory directory))))
   (flush-all-ports)

@@ -199,6 +199,12 @@ Plan::Plan(const ContainerSpec& spec) : spec_(spec) {
     Step open{StepKind::open_root};
     open.a = root.a;
     steps_.push_back(open);
+    if (spec_.finish == Finish::exec && !spec_.child_is_pid1 &&
+        (ns & CLONE_NEWPID) && !spec_.init_program.empty()) {
+      Step init{StepKind::open_init};
+      init.a = keep(spec_.init_program);
+      steps_.push_back(init);
+    }
     add_standard_file_systems();
     for (const MountRequest& m : spec_.mounts) add_mount(m);
     for (const auto& [path, target] : spec_.symlinks) {
@@ -265,6 +271,12 @@ Plan::Plan(const ContainerSpec& spec) : spec_(spec) {
   for (const std::string& arg : spec_.argv)
     argv_.push_back(const_cast<char*>(keep(arg)));
   argv_.push_back(nullptr);
+  if (find(StepKind::open_init) < steps_.size()) {
+    init_argv_.push_back(const_cast<char*>(keep("byre-init")));
+    for (const std::string& arg : spec_.argv)
+      init_argv_.push_back(const_cast<char*>(keep(arg)));
+    init_argv_.push_back(nullptr);
+  }
   for (const std::string& var : spec_.environment)
     envp_.push_back(const_cast<char*>(keep(var)));
   envp_.push_back(nullptr);
@@ -286,6 +298,7 @@ std::string Plan::describe(int index) const {
     case StepKind::make_private: return "make mount propagation of \"/\" private";
     case StepKind::mount_root: return "mount tmpfs on " + q(s.a);
     case StepKind::open_root: return "open " + q(s.a);
+    case StepKind::open_init: return "open " + q(s.a);
     case StepKind::mount:
       return std::string(s.bind ? "mount " : "mount ") + q(s.a) + " on " +
              q(inside(s.b)) + (s.read_only ? " read-only" : "");
@@ -534,6 +547,10 @@ int Plan::run(std::size_t first, StepKind stop, int* error, State* state) const 
           state->proc_self = open("/proc/self", O_PATH | O_DIRECTORY | O_CLOEXEC);
           rc = state->proc_self < 0 ? -1 : 0;
         }
+        break;
+      case StepKind::open_init:
+        state->init = open(s.a, O_PATH | O_CLOEXEC);
+        rc = state->init < 0 ? -1 : 0;
         break;
       case StepKind::mount:
         rc = do_mount(root, s);

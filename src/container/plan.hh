@@ -17,6 +17,7 @@ enum class StepKind : uint8_t {
   make_private,      // mount propagation of "/" made private, recursively
   mount_root,        // a tmpfs on the root directory
   open_root,         // keep a descriptor on the new root
+  open_init,         // keep a descriptor on byre-init, before pivot_root
   mount,             // a file system or bind on a path beneath the root
   make_directory,    // a directory beneath the root
   make_symlink,      // a symbolic link beneath the root
@@ -89,6 +90,7 @@ class Plan {
   struct State {
     int root = -1;
     int proc_self = -1;
+    int init = -1;    // byre-init, to exec as PID 1 (see spec.hh)
   };
   int run(std::size_t first, StepKind stop, int* error, State* state) const;
   // The index of the first step of KIND, or the number of steps.
@@ -97,6 +99,8 @@ class Plan {
   // For the exec form: argv and envp as C arrays.
   char* const* argv() const { return argv_.data(); }
   char* const* envp() const { return envp_.data(); }
+  // With byre-init: its argv ("byre-init" ARGV…), or null without.
+  char* const* init_argv() const { return init_argv_.empty() ? nullptr : init_argv_.data(); }
 
   // A message naming the operation of step INDEX and its paths, e.g.
   // mount "/src" on "/dst".
@@ -113,6 +117,7 @@ class Plan {
   CapabilityMasks caps_;
   std::vector<char*> argv_;
   std::vector<char*> envp_;
+  std::vector<char*> init_argv_;
   // Uid and gid maps for the nested namespace of lock_mounts.
   std::string inner_uid_map_;
   std::string inner_gid_map_;

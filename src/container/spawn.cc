@@ -176,7 +176,11 @@ int exec_child(void* p) {
   int failed = plan.run(0, StepKind(255), &error, &state);
   if (failed >= 0) fail_in_child(fd, failed, error);
   const ContainerSpec& spec = plan.spec();
-  execve(spec.argv[0].c_str(), plan.argv(), plan.envp());
+  if (state.init >= 0)
+    // byre-init is PID 1 and runs ARGV as its child.
+    syscall(SYS_execveat, state.init, "", plan.init_argv(), plan.envp(), AT_EMPTY_PATH);
+  else
+    execve(spec.argv[0].c_str(), plan.argv(), plan.envp());
   fail_in_child(fd, kStepExec, errno);
 }
 

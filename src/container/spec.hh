@@ -62,6 +62,10 @@ struct ContainerSpec {
   std::vector<int> capabilities;      // kept in addition to the default set
   bool default_capabilities = true;
   bool child_is_pid1 = true;
+  // The exec form with a pid namespace and !child_is_pid1: byre-init, a
+  // static program exec'd as PID 1 (from a descriptor opened before
+  // pivot_root), which runs ARGV as its child.
+  std::string init_program;
 
   Finish finish = Finish::exec;
   std::vector<std::string> argv;

@@ -203,6 +203,7 @@ ContainerSpec spec_from_alist(SCM alist) {
     } else if (key == "argv") spec.argv = strs(v, "argv");
     else if (key == "environment") spec.environment = strs(v, "environment");
     else if (key == "directory") spec.directory = str(v, "directory");
+    else if (key == "init-program") spec.init_program = scm_is_false(v) ? "" : str(v, "init program");
     else throw std::invalid_argument("unknown container spec key '" + key + "'");
   }
   return spec;

@@ -135,3 +135,19 @@ TEST_CASE("steps are described with their paths", "[plan]") {
   REQUIRE(plan.argv()[0] == std::string("/bin/true"));
   REQUIRE(plan.argv()[1] == nullptr);
 }
+
+TEST_CASE("byre-init is opened before pivot_root when the program is not PID 1", "[plan]") {
+  ContainerSpec spec = full_spec();
+  spec.child_is_pid1 = false;
+  spec.init_program = "/usr/libexec/byre/byre-init";
+  Plan plan(spec);
+  REQUIRE(plan.find(StepKind::open_init) < plan.find(StepKind::pivot_root));
+  REQUIRE(plan.init_argv() != nullptr);
+  REQUIRE(plan.init_argv()[0] == std::string("byre-init"));
+  REQUIRE(plan.init_argv()[1] == std::string("/bin/true"));
+  REQUIRE(plan.init_argv()[2] == nullptr);
+  // PID 1 by default: no init.
+  Plan direct(full_spec());
+  REQUIRE(direct.find(StepKind::open_init) == direct.steps().size());
+  REQUIRE(direct.init_argv() == nullptr);
+}

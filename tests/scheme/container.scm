@@ -419,6 +419,24 @@
       (and (zero? (status:exit-val status)) result))))
 
 (skip-unless supported? "no user namespaces")
+(test-equal "the exec form with child-is-pid1? #f: byre-init is PID 1 and relays signals"
+  '(0 9)
+  (let* ((links '(("/bin" . "usr/bin") ("/lib" . "usr/lib") ("/lib64" . "usr/lib64")))
+         (mounts (list (read-bind "/usr")))
+         (second (status:exit-val
+                  (run-program-in-container '("sh" "-c" "test $$ = 2")
+                                            #:mounts mounts #:symlinks links
+                                            #:child-is-pid1? #f
+                                            #:environment '("PATH=/bin"))))
+         (pid (spawn-container '("sh" "-c" "trap 'exit 9' TERM; sleep 5 & wait")
+                               #:mounts mounts #:symlinks links
+                               #:child-is-pid1? #f
+                               #:environment '("PATH=/bin"))))
+    (usleep 300000)
+    (kill pid SIGTERM)
+    (list second (status:exit-val (cdr (waitpid pid))))))
+
+(skip-unless supported? "no user namespaces")
 (test-equal "the exec form reports a missing program"
   ENOENT
   (errno-of (lambda () (spawn-container '("/no/such/program")))))
