@@ -12,6 +12,7 @@
 (define-module (byre derivations)
   #:use-module (byre store)
   #:use-module (byre container)
+  #:use-module ((byre host) #:select (%host-mounts))
   #:use-module (byre file-systems)
   #:use-module ((byre utils) #:select (call-with-temporary-directory))
   #:use-module (ice-9 match)
@@ -66,7 +67,6 @@
 
             build-derivations
             derivation-build-log-file
-            %build-host-mounts
 
             &build-error
             build-error?
@@ -516,15 +516,6 @@ output names, are checked when the output is built."
   (derivation build-error-derivation)
   (log-tail   build-error-log-tail))
 
-(define %build-host-mounts
-  ;; A procedure returning two values: the <file-system> records and the
-  ;; (PATH . TARGET) symbolic links that make the host software the code
-  ;; runs (the host's guile) visible in the container.  Resolved when
-  ;; called: (byre host) is needed only once something runs.
-  (make-parameter
-   (lambda ()
-     ((module-ref (resolve-interface '(byre host)) 'host-guile-mounts)))))
-
 (define (derivation-build-log-file store drv)
   "Return the file name of the build log of DRV in STORE."
   (string-append (store-connection-state-directory store) "/log/"
@@ -591,7 +582,7 @@ sources and of its inputs' outputs."
      (define (produced path) (string-append outputs-dir "/" (basename path)))
      (mkdir build-dir)
      (mkdir outputs-dir)
-     (let*-values (((host-mounts host-links) ((%build-host-mounts))))
+     (let*-values (((host-mounts host-links) ((%host-mounts))))
      (let* ((inputs (derivation-closure-inputs store drv))
             (mounts (append
                      host-mounts

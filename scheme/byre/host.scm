@@ -20,7 +20,8 @@
             closure-entry-path
             closure-symlinks
             closure->file-systems
-            host-guile-mounts))
+            host-guile-mounts
+            %host-mounts))
 
 ;;; Commentary:
 ;;;
@@ -188,3 +189,9 @@ container whose root has nothing else of the host (for spawn-container's
   (let ((closure (host-guile-closure)))
     (values (closure->file-systems closure #:links-as-binds? #f)
             (closure-symlinks closure))))
+
+(define %host-mounts
+  ;; The procedure builds and eval/container call for the mounts and links
+  ;; of the host software their code runs: host-guile-mounts unless
+  ;; parameterized (say, to add a host compiler).
+  (make-parameter host-guile-mounts))

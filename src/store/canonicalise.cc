@@ -2,6 +2,8 @@
 // that no link is ever followed.
 #include "store/canonicalise.hh"
 
+#include "store/directory.hh"
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -35,27 +37,13 @@ Dir open_dir(int dirfd, const char* name, const std::string& path) {
   return dir;
 }
 
-std::vector<std::string> entries(DIR* dir, const std::string& path) {
-  std::vector<std::string> names;
-  for (;;) {
-    errno = 0;
-    struct dirent* e = ::readdir(dir);
-    if (!e) {
-      if (errno != 0) throw_errno("readdir", path);
-      return names;
-    }
-    if (std::strcmp(e->d_name, ".") != 0 && std::strcmp(e->d_name, "..") != 0)
-      names.emplace_back(e->d_name);
-  }
-}
-
 void canonicalise_at(int dirfd, const char* name, const std::string& path) {
   struct stat st;
   if (::fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) throw_errno("lstat", path);
   if (S_ISDIR(st.st_mode)) {
     Dir dir = open_dir(dirfd, name, path);
     int fd = ::dirfd(dir.get());
-    for (const std::string& entry : entries(dir.get(), path))
+    for (const std::string& entry : directory_entries(dir.get(), path))
       canonicalise_at(fd, entry.c_str(), path + "/" + entry);
     // Children first: changing them does not touch the directory's mtime.
     if ((st.st_mode & 07777) != 0555 && ::fchmod(fd, 0555) != 0) throw_errno("chmod", path);
@@ -93,7 +81,7 @@ std::uint64_t remove_at(int dirfd, const char* name, const std::string& path) {
     {
       Dir dir = open_dir(dirfd, name, path);
       int fd = ::dirfd(dir.get());
-      for (const std::string& entry : entries(dir.get(), path))
+      for (const std::string& entry : directory_entries(dir.get(), path))
         freed += remove_at(fd, entry.c_str(), path + "/" + entry);
     }
     if (::unlinkat(dirfd, name, AT_REMOVEDIR) != 0 && errno != ENOENT)

@@ -11,18 +11,22 @@
 namespace byre::store {
 
 std::vector<std::string> directory_entries(const std::string& dir, bool missing_ok) {
-  std::vector<std::string> names;
   DIR* d = ::opendir(dir.c_str());  // glibc opens it O_CLOEXEC
   if (!d) {
-    if (missing_ok && errno == ENOENT) return names;
+    if (missing_ok && errno == ENOENT) return {};
     throw_errno("opendir", dir);
   }
   std::unique_ptr<DIR, int (*)(DIR*)> guard(d, ::closedir);
+  return directory_entries(d, dir);
+}
+
+std::vector<std::string> directory_entries(DIR* dir, const std::string& path) {
+  std::vector<std::string> names;
   for (;;) {
     errno = 0;
-    struct dirent* e = ::readdir(d);
+    struct dirent* e = ::readdir(dir);
     if (!e) {
-      if (errno != 0) throw_errno("readdir", dir);
+      if (errno != 0) throw_errno("readdir", path);
       return names;
     }
     if (std::strcmp(e->d_name, ".") != 0 && std::strcmp(e->d_name, "..") != 0)

@@ -1,6 +1,8 @@
 // byre store: listing a directory.
 #pragma once
 
+#include <dirent.h>
+
 #include <string>
 #include <vector>
 
@@ -11,5 +13,9 @@ namespace byre::store {
 // (byre::store::system_error naming DIR), as any other failure is.
 std::vector<std::string> directory_entries(const std::string& dir,
                                            bool missing_ok = false);
+
+// The names DIR, an open directory stream of PATH, has left to read,
+// without "." and "..".  Errors name PATH.
+std::vector<std::string> directory_entries(DIR* dir, const std::string& path);
 
 }  // namespace byre::store

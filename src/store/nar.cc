@@ -1,6 +1,8 @@
 // byre store: NAR serialisation of a file tree.
 #include "store/nar.hh"
 
+#include "store/directory.hh"
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -158,7 +160,7 @@ private:
   void directory(int dirfd, const std::string& name, const std::string& path) {
     Dir dir = open_directory(dirfd, name, path);
     int fd = ::dirfd(dir.get());
-    std::vector<std::string> names = entries(dir.get(), path);
+    std::vector<std::string> names = directory_entries(dir.get(), path);
     // NAR entries are sorted bytewise; std::string compares bytes as
     // unsigned char.
     std::sort(names.begin(), names.end());
@@ -190,22 +192,6 @@ private:
     return dir;
   }
 
-  // The names in directory DIR, without "." and "..".
-  static std::vector<std::string> entries(DIR* dir, const std::string& path) {
-    std::vector<std::string> names;
-    for (;;) {
-      errno = 0;
-      struct dirent* e = ::readdir(dir);
-      if (!e) {
-        if (errno != 0) throw_errno("readdir", path);
-        break;
-      }
-      if (std::strcmp(e->d_name, ".") == 0 || std::strcmp(e->d_name, "..") == 0)
-        continue;
-      names.emplace_back(e->d_name);
-    }
-    return names;
-  }
 
   NarWriter out_;
   const DumpOptions& options_;

@@ -14,6 +14,7 @@
 #include <system_error>
 
 #include "host-elf.hh"
+#include "temp-dir.hh"
 #include "host/closure.hh"
 #include "host/host-guile.hh"
 
@@ -21,16 +22,6 @@ using namespace byre::host;
 namespace fs = std::filesystem;
 
 namespace {
-
-struct TemporaryDirectory {
-  std::string path;
-  TemporaryDirectory() {
-    char name[] = "/tmp/byre-host-XXXXXX";
-    REQUIRE(mkdtemp(name));
-    path = name;
-  }
-  ~TemporaryDirectory() { fs::remove_all(path); }
-};
 
 const Entry* find(const std::vector<Entry>& entries, const std::string& path) {
   for (const Entry& e : entries)
@@ -112,8 +103,8 @@ TEST_CASE("the host guile with its directories", "[host][closure]") {
 }
 
 TEST_CASE("RUNPATH with $ORIGIN, soname links, classes, rpath", "[host][closure]") {
-  TemporaryDirectory tmp;
-  const std::string& t = tmp.path;
+  byre::testing::TempDir tmp("byre-host");
+  const std::string& t = tmp.str();
   fs::create_directories(t + "/app/bin");
   fs::create_directories(t + "/app/lib");
   fs::create_directories(t + "/app/lib32");
@@ -164,8 +155,8 @@ TEST_CASE("RUNPATH with $ORIGIN, soname links, classes, rpath", "[host][closure]
 }
 
 TEST_CASE("declared directories are bound whole and scanned", "[host][closure]") {
-  TemporaryDirectory tmp;
-  const std::string& t = tmp.path;
+  byre::testing::TempDir tmp("byre-host");
+  const std::string& t = tmp.str();
   fs::create_directories(t + "/data/modules/sub");
   fs::create_directories(t + "/lib");
   fs::create_directories(t + "/outside");
@@ -197,8 +188,8 @@ TEST_CASE("declared directories are bound whole and scanned", "[host][closure]")
 }
 
 TEST_CASE("ld.so.conf with include files", "[host][closure]") {
-  TemporaryDirectory tmp;
-  const std::string& t = tmp.path;
+  byre::testing::TempDir tmp("byre-host");
+  const std::string& t = tmp.str();
   fs::create_directories(t + "/conf.d");
   std::ofstream(t + "/ld.so.conf") << "# comment\n/first/lib\ninclude conf.d/*.conf\n"
                                       "/first/lib /second:/third,/fourth/\nhwcap 1 x\n";

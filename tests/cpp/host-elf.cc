@@ -12,6 +12,7 @@
 #include <fstream>
 #include <system_error>
 
+#include "temp-dir.hh"
 #include "host/elf.hh"
 #include "host-elf.hh"
 
@@ -28,16 +29,6 @@ std::string host_guile() {
   }
   return {};
 }
-
-struct TemporaryDirectory {
-  std::string path;
-  TemporaryDirectory() {
-    char name[] = "/tmp/byre-host-XXXXXX";
-    REQUIRE(mkdtemp(name));
-    path = name;
-  }
-  ~TemporaryDirectory() { fs::remove_all(path); }
-};
 
 bool contains(const std::vector<std::string>& v, const std::string& s) {
   return std::find(v.begin(), v.end(), s) != v.end();
@@ -72,7 +63,7 @@ TEST_CASE("a library's soname; a 32-bit library", "[host][elf]") {
 }
 
 TEST_CASE("made-up ELF files, 32- and 64-bit", "[host][elf]") {
-  TemporaryDirectory tmp;
+  byre::testing::TempDir tmp("byre-host");
   for (int elf_class : {32, 64}) {
     byre::test::FakeElf f;
     f.elf_class = elf_class;
@@ -82,7 +73,7 @@ TEST_CASE("made-up ELF files, 32- and 64-bit", "[host][elf]") {
     f.runpath = "$ORIGIN/../lib:/opt/lib";
     f.rpath = "/ignored";
     f.soname = "libfake.so.0";
-    std::string file = tmp.path + "/fake" + std::to_string(elf_class);
+    std::string file = tmp.str() + "/fake" + std::to_string(elf_class);
     byre::test::write_fake_elf(file, f);
     ElfFile elf = read_elf(file);
     REQUIRE(elf.elf_class == elf_class);
@@ -96,25 +87,25 @@ TEST_CASE("made-up ELF files, 32- and 64-bit", "[host][elf]") {
 }
 
 TEST_CASE("what is not ELF fails clearly", "[host][elf]") {
-  TemporaryDirectory tmp;
-  std::string text = tmp.path + "/script";
+  byre::testing::TempDir tmp("byre-host");
+  std::string text = tmp.str() + "/script";
   std::ofstream(text) << "#!/bin/sh\necho not ELF\n";
   REQUIRE_FALSE(is_elf(text));
   REQUIRE_THROWS_WITH(read_elf(text), Catch::Contains("not an ELF file") &&
                                           Catch::Contains(text));
-  std::string empty = tmp.path + "/empty";
+  std::string empty = tmp.str() + "/empty";
   std::ofstream{empty};
   REQUIRE_THROWS_AS(read_elf(empty), elf_error);
 
   // An ELF header cut short.
-  std::string cut = tmp.path + "/cut";
+  std::string cut = tmp.str() + "/cut";
   std::ofstream(cut) << std::string(ELFMAG) + std::string(1, ELFCLASS64) +
                             std::string(1, ELFDATA2LSB) + std::string(20, '\0');
   REQUIRE_THROWS_WITH(read_elf(cut), Catch::Contains("truncated"));
 
-  REQUIRE_THROWS_AS(read_elf(tmp.path + "/missing"), std::system_error);
-  REQUIRE_THROWS_WITH(read_elf(tmp.path), Catch::Contains("not a regular file"));
-  REQUIRE_FALSE(is_elf(tmp.path + "/missing"));
+  REQUIRE_THROWS_AS(read_elf(tmp.str() + "/missing"), std::system_error);
+  REQUIRE_THROWS_WITH(read_elf(tmp.str()), Catch::Contains("not a regular file"));
+  REQUIRE_FALSE(is_elf(tmp.str() + "/missing"));
 }
 
 TEST_CASE("$ORIGIN in search paths", "[host][elf]") {

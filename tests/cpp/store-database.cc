@@ -9,31 +9,16 @@
 #include <set>
 #include <thread>
 
+#include "temp-dir.hh"
 #include "store/database.hh"
 #include "store/error.hh"
 #include "store/store-path.hh"
 
 using namespace byre::store;
+using byre::testing::TempDir;
 namespace fs = std::filesystem;
 
 namespace {
-
-class TempDir {
-public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "byre-db-test-XXXXXX").string();
-    if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  std::string file(const char* name) const { return (path_ / name).string(); }
-
-private:
-  fs::path path_;
-};
 
 const std::string prefix = "/tmp/byre-test-store";
 

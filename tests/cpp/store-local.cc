@@ -14,6 +14,7 @@
 #include <fstream>
 #include <set>
 
+#include "temp-dir.hh"
 #include "store/base32.hh"
 #include "store/error.hh"
 #include "store/local-store.hh"
@@ -21,32 +22,10 @@
 #include "store/store-path.hh"
 
 using namespace byre::store;
+using byre::testing::TempDir;
 namespace fs = std::filesystem;
 
 namespace {
-
-class TempDir {
-public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "byre-local-test-XXXXXX").string();
-    if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    // Store items are read-only: make them writable to remove them.
-    for (auto it = fs::recursive_directory_iterator(path_, ec);
-         it != fs::recursive_directory_iterator(); it.increment(ec))
-      if (it->is_directory(ec) && !it->is_symlink(ec))
-        fs::permissions(it->path(), fs::perms::owner_all, fs::perm_options::add, ec);
-    fs::permissions(path_, fs::perms::owner_all, fs::perm_options::add, ec);
-    fs::remove_all(path_, ec);
-  }
-  std::string operator/(const char* name) const { return (path_ / name).string(); }
-
-private:
-  fs::path path_;
-};
 
 struct Fixture {
   TempDir tmp;

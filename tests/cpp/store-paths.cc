@@ -13,6 +13,7 @@
 #include <fstream>
 #include <string>
 
+#include "temp-dir.hh"
 #include "store/base32.hh"
 #include "store/error.hh"
 #include "store/nar.hh"
@@ -20,27 +21,10 @@
 #include "store/store-path.hh"
 
 using namespace byre::store;
+using byre::testing::TempDir;
 namespace fs = std::filesystem;
 
 namespace {
-
-// A fresh directory under $TMPDIR, removed with all it holds at the end.
-class TempDir {
-public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "byre-store-test-XXXXXX").string();
-    if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
-private:
-  fs::path path_;
-};
 
 void write_file(const fs::path& file, const std::string& contents, mode_t mode) {
   std::ofstream(file, std::ios::binary) << contents;

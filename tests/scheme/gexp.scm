@@ -18,6 +18,7 @@
              (byre container)
              (byre file-systems)
              (byre system container)
+             (byre host)
              ((guix gexp) #:prefix guix:)
              ((gnu system linux-container) #:prefix guix:))
 
@@ -319,6 +320,32 @@
              #~(begin
                  (use-modules (ext seven))
                  (exit seven))))))))
+
+(skip-unless (and supported? (file-exists? "/etc/os-release")) "no user namespaces")
+(test-equal "%host-mounts decides what of the host a builder sees"
+  '(#f #t)
+  (let ((probe (lambda (name)
+                 (let ((drv (run (gexp->derivation
+                                  name
+                                  #~(call-with-output-file #$output
+                                      (lambda (port)
+                                        (write (file-exists? "/etc/os-release")
+                                               port)))))))
+                   (build-derivations store (list drv))
+                   (call-with-input-file (derivation->output-path drv) read)))))
+    (list (probe "without-os-release")
+          (parameterize ((%host-mounts
+                          (lambda ()
+                            (call-with-values host-guile-mounts
+                              (lambda (mounts links)
+                                (values (cons (file-system
+                                                (device "/etc/os-release")
+                                                (mount-point "/etc/os-release")
+                                                (type "none")
+                                                (flags '(bind-mount read-only)))
+                                              mounts)
+                                        links))))))
+            (probe "with-os-release")))))
 
 ;;; eval/container (issue 4's three cases).
 

@@ -6,21 +6,12 @@
   #:use-module (byre derivations)
   #:use-module (byre file-systems)
   #:use-module (byre gexp)
+  #:use-module ((byre host) #:select (%host-mounts))
   #:use-module (byre monads)
   #:use-module (byre store)
   #:use-module (ice-9 match)
   #:use-module (srfi srfi-1)
-  #:export (eval/container
-            %eval-host-mounts))
-
-(define %eval-host-mounts
-  ;; A procedure returning two values: the <file-system> records and the
-  ;; (PATH . TARGET) symbolic links that make the host software the code
-  ;; runs (the host's guile) visible in the container.  Resolved when
-  ;; called: (byre host) is needed only once something runs.
-  (make-parameter
-   (lambda ()
-     ((module-ref (resolve-interface '(byre host)) 'host-guile-mounts)))))
+  #:export (eval/container))
 
 (define (item->file-system item)
   (file-system (device item) (mount-point item) (type "none")
@@ -54,7 +45,7 @@ run-container."
                    "-c"
                    ,(object->string (lowered-gexp-sexp lowered)))))
       (return
-       (call-with-values (%eval-host-mounts)
+       (call-with-values (%host-mounts)
          (lambda (host-mounts host-links)
        (run-program-in-container
         argv
