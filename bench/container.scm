@@ -1,3 +1,5 @@
+;;; SPDX-License-Identifier: GPL-3.0-or-later
+;;; Copyright (C) 2026 the byre authors
 ;;; Container start-up benchmarks (issue 2), all in one warm Guile process.
 ;;;
 ;;;   ./pre-inst-env guile --no-auto-compile bench/container.scm [N [MIB]]

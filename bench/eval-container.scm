@@ -1,3 +1,5 @@
+;;; SPDX-License-Identifier: GPL-3.0-or-later
+;;; Copyright (C) 2026 the byre authors
 ;;; eval/container against running the same guile directly (issue 4):
 ;;;
 ;;;   ./pre-inst-env guile --no-auto-compile bench/eval-container.scm [N]

@@ -1,3 +1,5 @@
+;;; SPDX-License-Identifier: GPL-3.0-or-later
+;;; Copyright (C) 2026 the byre authors
 ;;; The thunk form under stress (issue 2's reliability target):
 ;;;
 ;;;   ./pre-inst-env guile --no-auto-compile bench/fork-stress.scm [N]

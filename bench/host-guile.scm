@@ -1,3 +1,5 @@
+;;; SPDX-License-Identifier: GPL-3.0-or-later
+;;; Copyright (C) 2026 the byre authors
 ;;; The host guile in a container that holds exactly its file closure
 ;;; (issue 4, point 3), all in one warm Guile process.
 ;;;

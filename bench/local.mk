@@ -1,3 +1,5 @@
+## SPDX-License-Identifier: GPL-3.0-or-later
+## Copyright (C) 2026 the byre authors
 ## Benchmarks: programs under bench/ that print their figures; results are
 ## recorded by hand in bench/RESULTS.md.  Not run by `make check`.
 EXTRA_DIST +=					\

@@ -1,3 +1,5 @@
+;;; SPDX-License-Identifier: GPL-3.0-or-later
+;;; Copyright (C) 2026 the byre authors
 ;;; Gexps evaluated in containers, with no daemon.  Run with
 ;;;   ./pre-inst-env byre repl examples/gexp-eval.scm     (build tree)
 ;;;   byre repl examples/gexp-eval.scm                    (installed)

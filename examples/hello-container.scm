@@ -1,3 +1,5 @@
+;;; SPDX-License-Identifier: GPL-3.0-or-later
+;;; Copyright (C) 2026 the byre authors
 ;;; A first container: run with
 ;;;   ./pre-inst-env byre repl examples/hello-container.scm   (build tree)
 ;;;   byre repl examples/hello-container.scm                  (installed)

@@ -1,3 +1,5 @@
+## SPDX-License-Identifier: GPL-3.0-or-later
+## Copyright (C) 2026 the byre authors
 ## Scheme modules: (byre …) under scheme/, the (gnu …) and (guix …) façades
 ## under modules/.  Compiled with guild against the build tree.
 

@@ -1,3 +1,5 @@
+## SPDX-License-Identifier: GPL-3.0-or-later
+## Copyright (C) 2026 the byre authors
 ## The C++ core (src/container, src/mount, src/caps, src/process) and the
 ## Guile bindings (src/guile).
 

@@ -1,3 +1,5 @@
+## SPDX-License-Identifier: GPL-3.0-or-later
+## Copyright (C) 2026 the byre authors
 ## Tests: Catch2 (tests/cpp), SRFI-64 (tests/scheme), command line
 ## (tests/integration).  `make check` runs them all as the current user.
 

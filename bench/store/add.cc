@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Copyright (C) 2026 the byre authors
 // byre bench: adding a 1 GiB tree, files read once, against
 // `openssl dgst -sha256` over the same files.
 //

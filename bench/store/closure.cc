@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Copyright (C) 2026 the byre authors
 // byre bench: closures (requisites) in memory against a recursive SQL query.
 //
 // Builds a synthetic store database under $TMPDIR with Database (default

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Copyright (C) 2026 the byre authors
 // byre bench: helpers shared by the store benchmarks (timing, running a
 // comparison program, deterministic test data).  Benchmarks print their
 // figures; nothing here asserts a timing.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Copyright (C) 2026 the byre authors
 // byre bench: the reference scanner against ripgrep.
 //
 // Writes a data file (default 1 GiB, under $TMPDIR) and N candidate hash

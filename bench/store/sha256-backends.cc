@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Copyright (C) 2026 the byre authors
 // byre bench: SHA-256 throughput of OpenSSL's libcrypto (EVP) against
 // libgcrypt, over the same in-memory buffer hashed in 128 KiB pieces (the
 // chunk size the NAR serialiser uses).  It decided which library

@@ -1,3 +1,5 @@
+;;; SPDX-License-Identifier: GPL-3.0-or-later
+;;; Copyright (C) 2026 the byre authors
 ;;; Guix's (guix base32), provided by byre: a façade that re-exports Nix's
 ;;; base32 encoding from (byre store), where the C++ core implements it.
 

@@ -1,3 +1,5 @@
+;;; SPDX-License-Identifier: GPL-3.0-or-later
+;;; Copyright (C) 2026 the byre authors
 ;;; Guix's (guix gexp), provided by byre: a façade re-exporting (byre gexp)
 ;;; under the names Guix users write.
 

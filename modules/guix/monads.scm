@@ -1,3 +1,5 @@
+;;; SPDX-License-Identifier: GPL-3.0-or-later
+;;; Copyright (C) 2026 the byre authors
 ;;; Guix's (guix monads), provided by byre: a façade that re-exports
 ;;; (byre monads) under the names Guix users write.  Guix keeps the store
 ;;; monad in (guix store); it is here as well, since (byre monads) defines

@@ -1,3 +1,5 @@
+;;; SPDX-License-Identifier: GPL-3.0-or-later
+;;; Copyright (C) 2026 the byre authors
 ;;; Guix's (guix store), provided by byre: a façade that re-exports (byre
 ;;; store) under the names Guix users write.  There is no daemon: a
 ;;; connection is a handle on byre's local store (see "The Store" in the

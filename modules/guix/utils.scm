@@ -1,3 +1,5 @@
+;;; SPDX-License-Identifier: GPL-3.0-or-later
+;;; Copyright (C) 2026 the byre authors
 ;;; Guix's (guix utils), provided by byre: a façade that re-exports
 ;;; (byre utils) under the names Guix users write.
 

@@ -1,3 +1,5 @@
+;;; SPDX-License-Identifier: GPL-3.0-or-later
+;;; Copyright (C) 2026 the byre authors
 ;;; Linux containers from Guile, with the API of Guix's
 ;;; (gnu build linux-container).
 ;;;

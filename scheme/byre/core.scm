@@ -1,3 +1,5 @@
+;;; SPDX-License-Identifier: GPL-3.0-or-later
+;;; Copyright (C) 2026 the byre authors
 ;;; byre's C++ core, loaded as a Guile extension.
 ;;;
 ;;; The primitives are named %… and take and return plain data: strings,

@@ -1,3 +1,5 @@
+;;; SPDX-License-Identifier: GPL-3.0-or-later
+;;; Copyright (C) 2026 the byre authors
 ;;; byre --- Guix-style Scheme on any Linux host
 ;;;
 ;;; (byre diagnostics): errors users can act on.

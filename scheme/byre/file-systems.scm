@@ -1,3 +1,5 @@
+;;; SPDX-License-Identifier: GPL-3.0-or-later
+;;; Copyright (C) 2026 the byre authors
 ;;; byre --- Guix-style Scheme on any Linux host
 ;;;
 ;;; (byre file-systems): file systems to mount, and host files to map into

@@ -1,3 +1,5 @@
+;;; SPDX-License-Identifier: GPL-3.0-or-later
+;;; Copyright (C) 2026 the byre authors
 ;;; G-expressions: code for the build side, with references to files and
 ;;; build results, as Guix's (guix gexp) has them.
 ;;;

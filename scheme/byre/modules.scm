@@ -1,3 +1,5 @@
+;;; SPDX-License-Identifier: GPL-3.0-or-later
+;;; Copyright (C) 2026 the byre authors
 ;;; Module closures, as Guix's (guix modules) computes them: what to import
 ;;; into a build with with-imported-modules.
 

@@ -1,3 +1,5 @@
+;;; SPDX-License-Identifier: GPL-3.0-or-later
+;;; Copyright (C) 2026 the byre authors
 ;;; byre's store primitives, loaded from their own Guile extension.
 ;;;
 ;;; The local store's C++ core (src/store) is a separate extension so that

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Copyright (C) 2026 the byre authors
 // Capabilities through libcap-ng: names and numbers, the default set a
 // container's root keeps, and the masks the child applies with plain
 // system calls (container/plan.cc).

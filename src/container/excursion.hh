@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Copyright (C) 2026 the byre authors
 // Joining the namespaces of a running process.
 //
 // Order matters: first the user namespace that owns the target's pid

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Copyright (C) 2026 the byre authors
 // A container's setup as an ordered list of steps, prepared in the parent
 // (strings built, sources checked, mount flags computed) and executed in the
 // child with system calls only: no allocation, no locks, nothing that could

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Copyright (C) 2026 the byre authors
 // Creating a container's process from a prepared Plan.
 //
 // Two ways in (DESIGN.md):

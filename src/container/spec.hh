@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Copyright (C) 2026 the byre authors
 // The description of a container: what byre's Scheme layer asks for, as
 // plain data.  container/plan.hh turns it into the ordered list of system
 // calls the child runs; container/spawn.hh creates the process.

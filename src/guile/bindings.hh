@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Copyright (C) 2026 the byre authors
 // The binding layer's shared pieces: how primitives are declared and
 // registered, and how C++ errors become Guile errors.
 //

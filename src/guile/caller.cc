@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Copyright (C) 2026 the byre authors
 // Bindings for a container's surroundings in the caller: waiting on it
 // while relaying signals to it, and the directory its root is mounted on.
 #include <signal.h>

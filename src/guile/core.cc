@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Copyright (C) 2026 the byre authors
 // The extension's entry point (the shared binding helpers are in
 // support.cc).
 #include "guile/bindings.hh"

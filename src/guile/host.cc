@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Copyright (C) 2026 the byre authors
 // Bindings of src/host: ELF dependencies and the file closure of host
 // software.
 #include "guile/bindings.hh"

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Copyright (C) 2026 the byre authors
 // Bindings of src/store: the local store (a handle owning a LocalStore)
 // and the pure helpers (store names, hashes, nix-base32).  Loaded by
 // (byre store-core) as the extension libguile-byre-store, apart from

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Copyright (C) 2026 the byre authors
 // The binding helpers both extensions share (libguile-byre and
 // libguile-byre-store): registration, the error mapping, conversions.
 #include "guile/bindings.hh"

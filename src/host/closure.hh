@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Copyright (C) 2026 the byre authors
 // The file closure of host software: every file, directory and symbolic
 // link a program needs to run in a root that holds nothing else, found as
 // the kernel and the dynamic loader find them.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Copyright (C) 2026 the byre authors
 // What the dynamic loader reads in an ELF file before it maps anything:
 // the interpreter (PT_INTERP) and the dynamic section's DT_NEEDED,
 // DT_RPATH, DT_RUNPATH and DT_SONAME.

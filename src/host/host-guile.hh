@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Copyright (C) 2026 the byre authors
 // The file closure of the host's guile: what a container needs, bound
 // read-only at the same places, to run the guile installed on the host
 // rather than one copied into the store (DESIGN.md, "Gexps and

@@ -1,3 +1,5 @@
+## SPDX-License-Identifier: GPL-3.0-or-later
+## Copyright (C) 2026 the byre authors
 ## The host's software closure (src/host): ELF dependencies, the file
 ## closure as the loader resolves it, the host guile's closure; and its
 ## bindings.

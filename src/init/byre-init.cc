@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Copyright (C) 2026 the byre authors
 // byre-init: PID 1 of a container whose program is not (the exec form's
 // #:child-is-pid1? #f).  It starts PROGRAM with ARGS as its only child,
 // reaps every process orphaned in the container, relays the signals it is

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Copyright (C) 2026 the byre authors
 // Mount work done in the parent, through libmount: option strings turned
 // into mount(2) flags and data, the flags a bind's read-only remount must
 // keep, and the mount table.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Copyright (C) 2026 the byre authors
 #include "process/helpers.hh"
 
 #include <boost/process.hpp>

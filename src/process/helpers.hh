@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Copyright (C) 2026 the byre authors
 // Host helper programs, started with Boost.Process: newuidmap and
 // newgidmap for rootless containers with more than one id, and the
 // subordinate id ranges /etc/subuid and /etc/subgid grant.

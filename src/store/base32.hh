@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Copyright (C) 2026 the byre authors
 // byre store: nix-base32, the encoding of hashes in store names.
 //
 // The alphabet is "0123456789abcdfghijklmnpqrsvwxyz" (no e, o, t, u).  Unlike

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Copyright (C) 2026 the byre authors
 // byre store: the canonical form of a store item on disk, and its removal.
 //
 // A store item is canonical when every file in it has mtime 1 (the epoch

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Copyright (C) 2026 the byre authors
 // byre store: the store database.
 //
 // An SQLite file with the tables of Guix's (and Nix's) store database, so

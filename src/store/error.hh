@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Copyright (C) 2026 the byre authors
 // byre store: the errors the store's C++ core throws.
 //
 // Every failing system call becomes a `system_error` that carries the errno,

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Copyright (C) 2026 the byre authors
 // byre store: the reference graph in memory.
 //
 // Each store item is a node with a dense id (0, 1, 2, … in the order items

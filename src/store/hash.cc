@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Copyright (C) 2026 the byre authors
 // byre store: SHA-1, SHA-256 and SHA-512 through OpenSSL's EVP interface.
 #include "store/hash.hh"
 

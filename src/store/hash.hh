@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Copyright (C) 2026 the byre authors
 // byre store: hashes other than the NAR's SHA-256.
 //
 // Fixed-output items may be named after a SHA-1 or SHA-512 of their

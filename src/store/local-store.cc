@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Copyright (C) 2026 the byre authors
 // byre store: the local store: opening, adding items, queries, roots.
 // (Deletion, garbage collection and checking are in gc.cc.)
 #include "store/local-store.hh"

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Copyright (C) 2026 the byre authors
 // byre store: the local store, with no daemon.
 //
 // A `LocalStore` is one process's handle on a store directory (the items,

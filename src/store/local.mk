@@ -1,3 +1,5 @@
+## SPDX-License-Identifier: GPL-3.0-or-later
+## Copyright (C) 2026 the byre authors
 ## The store's C++ core (NAR, hashing, nix-base32, store paths, scanner,
 ## reference graph, database).  A library of its own: the container
 ## extension does not need SQLite or libcrypto, and loading them costs every

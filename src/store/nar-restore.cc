@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Copyright (C) 2026 the byre authors
 // byre store: NAR deserialisation (a streaming parser).
 #include "store/nar-restore.hh"
 

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Copyright (C) 2026 the byre authors
 // byre store: turning a NAR stream back into files.
 //
 // `NarRestorer` is a Sink: the NAR of a tree written to it (in pieces of any

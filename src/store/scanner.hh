@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Copyright (C) 2026 the byre authors
 // byre store: the reference scanner.
 //
 // A store item refers to another when the other's hash part (the 32

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Copyright (C) 2026 the byre authors
 // byre store: SHA-256 through OpenSSL's EVP interface.
 #include "store/sha256.hh"
 

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Copyright (C) 2026 the byre authors
 // byre store: SHA-256.
 //
 // `Sha256` is a Sink: write bytes to it, then `finish()` gives the digest

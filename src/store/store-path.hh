@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Copyright (C) 2026 the byre authors
 // byre store: store path names.
 //
 // A store item is named PREFIX/HASH-NAME, where HASH is 32 nix-base32

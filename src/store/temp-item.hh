@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Copyright (C) 2026 the byre authors
 // byre store: an item under construction.
 //
 // A `TempItem` reserves a temporary name in the store directory,

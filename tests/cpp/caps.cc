@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Copyright (C) 2026 the byre authors
 // Capability names and masks through libcap-ng.
 #include <catch2/catch.hpp>
 

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Copyright (C) 2026 the byre authors
 // The container plan: how a spec becomes ordered steps, and the checks made
 // in the parent before anything is cloned.
 #include <catch2/catch.hpp>

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Copyright (C) 2026 the byre authors
 // The file closure of host software: the host guile as the loader sees it
 // on a merged-/usr Debian, and made-up trees for RUNPATH, $ORIGIN, links,
 // classes and declared directories.

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Copyright (C) 2026 the byre authors
 // ELF files as the dynamic loader reads them: the host's guile, 32-bit
 // libraries, made-up files, and what is not ELF at all.
 #include <catch2/catch.hpp>

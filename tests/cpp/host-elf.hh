@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Copyright (C) 2026 the byre authors
 // Test helper: write a small ELF file with the loader information the
 // host tests need (an interpreter, DT_NEEDED, DT_RUNPATH or DT_RPATH,
 // DT_SONAME), 32- or 64-bit, for the host's byte order (little endian).

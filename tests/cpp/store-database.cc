@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Copyright (C) 2026 the byre authors
 // Tests of the store database: registration round trip, references and
 // referrers, refusals that write nothing, deletion, the graph it loads.
 #include <catch2/catch.hpp>

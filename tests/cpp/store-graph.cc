@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Copyright (C) 2026 the byre authors
 // Tests of the in-memory reference graph: closures, topological order,
 // referrers, removal.
 #include <catch2/catch.hpp>

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Copyright (C) 2026 the byre authors
 // Tests of the local store: adding items, queries and closures, roots,
 // deletion and garbage collection, checking, and the store rules: two
 // processes writing the same item at once, and writers killed at each step.
@@ -49,7 +51,7 @@ std::string read_file(const std::string& file) {
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
-// The tree "tree1" of ../shared/vectors/store-paths.scm.
+// The tree "tree1" of tests/scheme/data/store-paths.scm.
 void make_tree1(const std::string& dir) {
   fs::create_directories(dir + "/sub");
   write_file(dir + "/a.txt", "hello\n");
@@ -166,7 +168,7 @@ TEST_CASE("files and trees: reference NAR hashes and names", "[store][local]") {
   std::string tree = store.add_path("tree1", f.tmp / "tree1", true, "sha256");
   auto info = store.path_info(tree);
   REQUIRE(info);
-  // ../shared/vectors/store-paths.scm: the NAR hash does not depend on the prefix.
+  // tests/scheme/data/store-paths.scm: the NAR hash does not depend on the prefix.
   CHECK(to_base16(info->nar_hash) ==
         "0106c3cddd611e0f346cde64ec88e16020dca39b150c246201c943f8ddc50598");
   CHECK(tree == source_path(f.store_dir, "tree1", info->nar_hash));

@@ -1,5 +1,7 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Copyright (C) 2026 the byre authors
 // Tests of NAR serialisation, SHA-256, nix-base32 and store path names
-// against the reference values of ../shared/vectors/store-paths.scm (copied
+// against the reference values of tests/scheme/data/store-paths.scm (copied
 // here so the tests stand alone), computed by an independent implementation
 // of the algorithms Guix and Nix use.
 #include <catch2/catch.hpp>

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Copyright (C) 2026 the byre authors
 // Tests of the reference scanner: hash parts found wherever the stream is
 // cut, nothing found that is not there.
 #include <catch2/catch.hpp>

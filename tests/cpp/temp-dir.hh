@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Copyright (C) 2026 the byre authors
 // A fresh directory under $TMPDIR for a test, removed with all it holds at
 // the end, read-only store items included.
 #pragma once

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 the byre authors
 # byre --- the `byre' command line, as users type it.
 #
 # Run by `make check' through pre-inst-env, which puts the build tree's

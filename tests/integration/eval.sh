@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 the byre authors
 # byre --- `byre eval' and `byre build', as users type them.
 #
 # Run by `make check' through pre-inst-env.  Uses a store of its own

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 the byre authors
 # byre --- `byre gc', end to end, on a temporary store.
 #
 #   ./pre-inst-env sh tests/integration/gc.sh

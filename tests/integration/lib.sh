@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 the byre authors
 # byre --- what the command-line tests share.
 #
 # Sourced by tests/integration/*.sh after they set `tmp', a directory of

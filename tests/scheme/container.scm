@@ -1,3 +1,5 @@
+;;; SPDX-License-Identifier: GPL-3.0-or-later
+;;; Copyright (C) 2026 the byre authors
 ;;; (byre container) and its façade (gnu build linux-container): Guix's
 ;;; container API, the exec form, the container's file system, errors and
 ;;; leaks.  Run as root and as an unprivileged user.

@@ -1,3 +1,5 @@
+;;; SPDX-License-Identifier: GPL-3.0-or-later
+;;; Copyright (C) 2026 the byre authors
 ;;; Tests of (byre file-systems), its façade (gnu system file-systems),
 ;;; (byre store-directory) and (byre diagnostics).  Mounting in real
 ;;; containers is tested with (byre container).

@@ -1,3 +1,5 @@
+;;; SPDX-License-Identifier: GPL-3.0-or-later
+;;; Copyright (C) 2026 the byre authors
 ;;; (byre gexp), (byre derivations) and eval/container: gexps, file-like
 ;;; objects, lowering, builds in containers.  Each test that touches the
 ;;; store uses a temporary one.

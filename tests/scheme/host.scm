@@ -1,3 +1,5 @@
+;;; SPDX-License-Identifier: GPL-3.0-or-later
+;;; Copyright (C) 2026 the byre authors
 ;;; (byre host): the host guile's file closure, and a container that holds
 ;;; exactly that closure.  Run as root and as an unprivileged user.
 

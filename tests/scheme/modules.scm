@@ -1,3 +1,5 @@
+;;; SPDX-License-Identifier: GPL-3.0-or-later
+;;; Copyright (C) 2026 the byre authors
 ;;; (byre modules) and its façade (guix modules).
 
 (use-modules (harness) (srfi srfi-1) (srfi srfi-64) (byre modules) ((guix modules) #:prefix guix:))

@@ -1,3 +1,5 @@
+;;; SPDX-License-Identifier: GPL-3.0-or-later
+;;; Copyright (C) 2026 the byre authors
 ;;; Tests of (byre monads), (byre monad-repl) and their (guix …) façades.
 
 (use-modules (harness)

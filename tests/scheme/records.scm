@@ -1,3 +1,5 @@
+;;; SPDX-License-Identifier: GPL-3.0-or-later
+;;; Copyright (C) 2026 the byre authors
 ;;; Tests of (byre records): define-record-type* and match-record.
 
 (use-modules (harness)

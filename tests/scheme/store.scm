@@ -1,3 +1,5 @@
+;;; SPDX-License-Identifier: GPL-3.0-or-later
+;;; Copyright (C) 2026 the byre authors
 ;;; (byre store) and its façades (guix store) and (guix base32): the whole
 ;;; Scheme API against a temporary store, names against the shared reference
 ;;; values, garbage collection against roots, bad input, concurrent writers

@@ -1,3 +1,5 @@
+;;; SPDX-License-Identifier: GPL-3.0-or-later
+;;; Copyright (C) 2026 the byre authors
 ;;; Guix's (gnu system linux-container), provided by byre: a façade that
 ;;; re-exports byre's procedures under the names Guix users write.
 

@@ -1,3 +1,5 @@
+;;; SPDX-License-Identifier: GPL-3.0-or-later
+;;; Copyright (C) 2026 the byre authors
 ;;; Evaluating gexps in containers, as Guix's (gnu system linux-container)
 ;;; has eval/container.
 

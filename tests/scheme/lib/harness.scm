@@ -1,3 +1,5 @@
+;;; SPDX-License-Identifier: GPL-3.0-or-later
+;;; Copyright (C) 2026 the byre authors
 ;;; byre's SRFI-64 harness: one line a test, a summary line, an exit status.
 ;;;
 ;;; Guile 3.0.8's SRFI-64 sets no exit status and writes a log file into the
