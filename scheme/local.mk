@@ -22,7 +22,8 @@ BYRE_MODULES =					\
   scheme/byre/modules.scm			\
   scheme/byre/system/container.scm		\
   scheme/byre/scripts/gc.scm			\
-  scheme/byre/scripts/eval.scm
+  scheme/byre/scripts/eval.scm			\
+  scheme/byre/user-file.scm
 
 BYRE_BUILT_MODULES = scheme/byre/config.scm
 
@@ -90,6 +91,7 @@ CLEANFILES += $(GOBJECTS) $(BYRE_BUILT_MODULES)
 do_subst = sed -e 's|@PACKAGE_NAME[@]|$(PACKAGE_NAME)|g'		\
   -e 's|@PACKAGE_VERSION[@]|$(PACKAGE_VERSION)|g'			\
   -e 's|@PACKAGE_BUGREPORT[@]|$(PACKAGE_BUGREPORT)|g'			\
+  -e 's|@PACKAGE_URL[@]|$(PACKAGE_URL)|g'			\
   -e 's|@guileextensiondir[@]|$(guileextensiondir)|g'			\
   -e 's|@guilemoduledir[@]|$(guilemoduledir)|g'				\
   -e 's|@guileobjectdir[@]|$(guileobjectdir)|g'				\

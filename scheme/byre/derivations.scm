@@ -68,6 +68,7 @@
             fixed-output-derivation?
 
             build-derivations
+            %build-verbosity
             derivation-build-log-file
 
             &build-error
@@ -676,6 +677,26 @@ sources and of its inputs' outputs."
                       (close-fdes out) (close-fdes err)))))))))
       (lambda () (close-port port)))))
 
+(define %build-verbosity
+  ;; How much `build-derivations' says on the current error port: 0,
+  ;; nothing; 1, a "building …" line per derivation built; 2, that and each
+  ;; build's log once it ends.  The `byre' commands set it from -v.
+  (make-parameter 0))
+
+(define (report-build-start drv)
+  (when (>= (%build-verbosity) 1)
+    (format (current-error-port) "building ~a...~%" (derivation-file-name drv))
+    ;; Before the builder gets the log: nothing of ours may land in it.
+    (force-output (current-error-port))))
+
+(define (report-build-end store drv)
+  (when (>= (%build-verbosity) 2)
+    (let ((log (derivation-build-log-file store drv)))
+      (when (file-exists? log)
+        (call-with-input-file log
+          (lambda (port)
+            (display (get-string-all port) (current-error-port))))))))
+
 (define (derivation-built? store drv)
   (every (match-lambda ((_ . path) (valid-path? store path)))
          (derivation->output-paths drv)))
@@ -703,5 +724,9 @@ outputs are valid is not built again.  Return #t."
                                    (derivation-inputs drv))))
                   (build-derivations store inputs)
                   (add-temp-root store file)
-                  (build-one store drv)
+                  (report-build-start drv)
+                  (dynamic-wind
+                    (const #t)
+                    (lambda () (build-one store drv))
+                    (lambda () (report-build-end store drv)))
                   (loop rest (vhash-cons file #t done))))))))))

@@ -99,11 +99,14 @@ LOCATION names no file."
     (_ #f)))
 
 (define* (report-condition condition #:optional
-                           (port (current-error-port)))
+                           (port (current-error-port))
+                           #:key (error-word "error:") (hint-word "hint:"))
   "Print CONDITION to PORT as \"FILE:LINE:COLUMN: error: MESSAGE\", the
 location part only when CONDITION has one, followed by a \"hint:\" line when
-it has a &fix-hint.  CONDITION may also be any other SRFI-35 condition or
-Guile exception object; return unspecified."
+it has a &fix-hint.  ERROR-WORD and HINT-WORD are the words printed for
+\"error:\" and \"hint:\" (a front end colours them on a terminal).
+CONDITION may also be any other SRFI-35 condition or Guile exception object;
+return unspecified."
   (define where
     (and (error-location? condition)
          (location->string (error-location condition))))
@@ -123,8 +126,8 @@ Guile exception object; return unspecified."
           (else
            (format #f "~s" condition))))
 
-  (format port "~@[~a: ~]error: ~a~%" where message)
+  (format port "~@[~a: ~]~a ~a~%" where error-word message)
   (when (fix-hint? condition)
-    (format port "hint: ~a~%" (condition-fix-hint condition))))
+    (format port "~a ~a~%" hint-word (condition-fix-hint condition))))
 
 ;;; diagnostics.scm ends here

@@ -17,6 +17,13 @@
             leave
             usage-error
             warning
+            error-word
+            warning-word
+            hint-word
+            colour-port?
+            debugging?
+            string-distance
+            string-closest
             show-version
             show-bug-report-information
             call-with-error-handling
@@ -53,14 +60,48 @@
 ;;; Reporting.
 ;;;
 
+(define (colour-port? port)
+  "Return true when what is written to PORT may be coloured: PORT is a
+terminal, TERM is not \"dumb\" and NO_COLOR is not set (https://no-color.org)."
+  (and (not (getenv "NO_COLOR"))
+       (not (equal? (getenv "TERM") "dumb"))
+       (file-port? port)
+       (isatty? port)))
+
+(define (highlight word colour port)
+  ;; WORD in COLOUR (an SGR number) when PORT is a terminal.
+  (if (colour-port? port)
+      (string-append "\x1b[" colour "m" word "\x1b[0m")
+      word))
+
+(define* (error-word #:optional (port (current-error-port)))
+  "Return \"error:\", in bold red when PORT is a terminal."
+  (highlight "error:" "1;31" port))
+
+(define* (warning-word #:optional (port (current-error-port)))
+  "Return \"warning:\", in bold magenta when PORT is a terminal."
+  (highlight "warning:" "1;35" port))
+
+(define* (hint-word #:optional (port (current-error-port)))
+  "Return \"hint:\", in bold blue when PORT is a terminal."
+  (highlight "hint:" "1;34" port))
+
+(define (ensure-newline format-string)
+  ;; Messages end with a newline, whether or not their author wrote it.
+  (if (or (string-suffix? "~%" format-string)
+          (string-suffix? "\n" format-string))
+      format-string
+      (string-append format-string "~%")))
+
 (define (leave format-string . arguments)
   "Print \"byre: error: \" followed by FORMAT-STRING, an (ice-9 format)
-string, applied to ARGUMENTS on the current error port, and exit with status
-1.  FORMAT-STRING should end with \"~%\"."
-  (apply format (current-error-port)
-         (string-append %program-name ": error: " format-string)
-         arguments)
-  (exit 1))
+string, applied to ARGUMENTS on the current error port, ending the line if
+FORMAT-STRING does not, and exit with status 1."
+  (let ((port (current-error-port)))
+    (force-output (current-output-port))
+    (format port "~a: ~a " %program-name (error-word port))
+    (apply format port (ensure-newline format-string) arguments)
+    (exit 1)))
 
 (define* (usage-error message #:key (command #f) (hint #f))
   "Print MESSAGE, a string, as an error about the command line, then HINT, a
@@ -68,34 +109,35 @@ string, when it is true, then the usual pointer to the help of COMMAND, a
 string such as \"container exec\" (or of byre itself when COMMAND is #f), and
 exit with status 2."
   (let ((port (current-error-port)))
-    (format port "~a: error: ~a~%" %program-name message)
+    (format port "~a: ~a ~a~%" %program-name (error-word port) message)
     (when hint
-      (format port "hint: ~a~%" hint))
+      (format port "~a ~a~%" (hint-word port) hint))
     (format port "Try '~a~@[ ~a~] --help' for more information.~%"
             %program-name command)
     (exit %usage-error-status)))
 
 (define (warning format-string . arguments)
   "Print \"byre: warning: \" followed by FORMAT-STRING applied to ARGUMENTS
-on the current error port."
-  (apply format (current-error-port)
-         (string-append %program-name ": warning: " format-string)
-         arguments))
+on the current error port, ending the line if FORMAT-STRING does not."
+  (let ((port (current-error-port)))
+    (format port "~a: ~a " %program-name (warning-word port))
+    (apply format port (ensure-newline format-string) arguments)))
 
 (define* (show-version #:optional (command #f))
   "Print the version of byre, and of COMMAND, a string, when it is true,
-followed by a short copyright and licence notice, on the current output
-port."
+followed by the copyright and licence notice, on the current output port."
   (format #t "~a~@[ ~a~] (~a) ~a~%"
           %program-name command %byre-package-name %byre-version)
-  (display "Copyright (C) 2025 the byre authors.
-This is free software: you may copy, change and redistribute it under the
-terms of its licence.  There is NO WARRANTY, to the extent permitted by law.
+  (display "Copyright (C) 2026 the byre authors
+License GPLv3+: GNU GPL version 3 or later <https://gnu.org/licenses/gpl.html>
+This is free software: you are free to change and redistribute it.
+There is NO WARRANTY, to the extent permitted by law.
 "))
 
 (define (show-bug-report-information)
   "Print where to report bugs on the current output port."
-  (format #t "~%Report bugs to: ~a.~%" %byre-bug-report-address))
+  (format #t "~%Report bugs to: ~a.~%" %byre-bug-report-address)
+  (format #t "~a home page: <~a>~%" %byre-package-name %byre-home-page))
 
 (define (system-error-message args)
   "Return the message of a `system-error' exception whose arguments are
@@ -104,6 +146,12 @@ ARGS, as one line."
     ((_ (? string? message) (? list? message-args) . _)
      (apply simple-format #f message message-args))
     (_ (format #f "~s" args))))
+
+(define (debugging?)
+  "Return true when the user asked for backtraces of every error, with
+--debug or the BYRE_DEBUG environment variable."
+  (let ((value (getenv "BYRE_DEBUG")))
+    (and value (not (member value '("" "0" "no"))))))
 
 (define (report-exception key args)
   "Report on the current error port the exception KEY with ARGS as one line
@@ -114,7 +162,7 @@ when that is enough to act on, without a backtrace."
     (('system-error . args)
      ;; The core's messages already name the operation and the file, as
      ;; in `mount "/x" on "/y": No such file or directory'.
-     (format port "~a: error: ~a~%" %program-name
+     (format port "~a: ~a ~a~%" %program-name (error-word port)
              (system-error-message args)))
     (('%exception condition)
      ;; A raised object, such as the SRFI-35 conditions of (byre
@@ -129,18 +177,22 @@ when that is enough to act on, without a backtrace."
        (unless (and (located? condition)
                     (location->string (location condition)))
          (format port "~a: " %program-name))
-       (report condition port)))
+       (report condition port
+               #:error-word (error-word port)
+               #:hint-word (hint-word port))))
     ((key . args)
      ;; `print-exception' prints Guile's own errors the way Guile does,
      ;; e.g. "In procedure car: Wrong type argument …".
-     (format port "~a: error: " %program-name)
+     (format port "~a: ~a " %program-name (error-word port))
      (print-exception port #f key args))))
 
 (define (call-with-error-handling thunk)
   "Call THUNK and return its value.  When it raises an exception, report it
 on the current error port, on one line for a `system-error' or an error
-condition, as Guile prints its errors otherwise, never as a backtrace, and
-exit with status 1.  `exit' and `quit' go through untouched."
+condition, as Guile prints its errors otherwise, never as a backtrace
+unless BYRE_DEBUG is set (or --debug given), and exit with status 1.
+`exit' and `quit' go through untouched."
+  (define stack #f)
   (catch #t
     thunk
     (lambda (key . args)
@@ -148,8 +200,49 @@ exit with status 1.  `exit' and `quit' go through untouched."
         (apply throw key args))
       ;; Let what THUNK printed come before the error.
       (force-output (current-output-port))
+      (when stack
+        (display "Backtrace:\n" (current-error-port))
+        (display-backtrace stack (current-error-port)))
       (report-exception key args)
-      (exit 1))))
+      (exit 1))
+    (lambda (key . args)
+      ;; Before unwinding: the stack a --debug run shows.
+      (when (and (debugging?) (not (eq? key 'quit)))
+        (set! stack (make-stack #t 3))))))
+
+(define (string-distance a b)
+  "Return the Levenshtein distance between the strings A and B: the least
+number of one-character insertions, deletions and substitutions that turn
+A into B."
+  ;; One row of the classic dynamic programme at a time.
+  (let loop ((i 0)
+             (row (list->vector (iota (+ 1 (string-length b))))))
+    (if (= i (string-length a))
+        (vector-ref row (string-length b))
+        (let ((next (make-vector (+ 1 (string-length b)) (+ i 1))))
+          (do ((j 1 (+ j 1)))
+              ((> j (string-length b)))
+            (vector-set! next j
+                         (min (+ 1 (vector-ref row j))
+                              (+ 1 (vector-ref next (- j 1)))
+                              (+ (vector-ref row (- j 1))
+                                 (if (char=? (string-ref a i)
+                                             (string-ref b (- j 1)))
+                                     0 1)))))
+          (loop (+ i 1) next)))))
+
+(define (string-closest word candidates)
+  "Return the string of CANDIDATES closest to WORD (within a distance of a
+third of its length, at least 2), or #f when none is close."
+  (let ((best (fold (lambda (candidate best)
+                      (let ((distance (string-distance word candidate)))
+                        (if (or (not best) (< distance (cdr best)))
+                            (cons candidate distance)
+                            best)))
+                    #f candidates)))
+    (and best
+         (<= (cdr best) (max 2 (quotient (string-length word) 3)))
+         (car best))))
 
 
 ;;;
@@ -527,6 +620,7 @@ Commands:
                (format #t "  ~15a~a~%" name synopsis)))
             %commands)
   (display "
+      --debug            show a backtrace with every error (as BYRE_DEBUG=1)
   -h, --help             display this help and exit
   -V, --version          display version information and exit
 
@@ -546,6 +640,10 @@ whose first element is the program name, and exit."
     ((_ (or "-V" "--version") . _)
      (show-version)
      (exit 0))
+    ((program "--debug" . rest)
+     ;; Every error with its backtrace, as BYRE_DEBUG=1 gives.
+     (setenv "BYRE_DEBUG" "1")
+     (main (cons program rest)))
     ((_)
      (usage-error "missing command name"))
     ((_ (? (cut string-prefix? "-" <>) option) . _)
@@ -556,6 +654,10 @@ whose first element is the program name, and exit."
         (procedure rest)
         (exit 0))
        (#f
-        (usage-error (format #f "unknown command '~a'" command)))))))
+        (let ((closest (string-closest command (map car %commands))))
+          (usage-error (format #f "~a: command not found" command)
+                       #:hint (and closest
+                                   (format #f "Did you mean '~a'?"
+                                           closest)))))))))
 
 ;;; ui.scm ends here

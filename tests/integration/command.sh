@@ -62,7 +62,7 @@ check "container exec --help" 0 out "Usage: byre container exec"
 
 run byre frobnicate
 check "unknown command" 2 \
-      err "byre: error: unknown command 'frobnicate'" \
+      err "byre: error: frobnicate: command not found" \
       err "Try 'byre --help' for more information."
 run byre
 check "missing command" 2 err "byre: error: missing command name" \

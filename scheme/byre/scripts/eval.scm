@@ -14,10 +14,12 @@
   #:use-module (byre file-systems)
   #:use-module (byre container)
   #:use-module (byre system container)
+  #:use-module (byre user-file)
   #:use-module (srfi srfi-1)
   #:use-module (srfi srfi-11)
   #:use-module (srfi srfi-37)
   #:use-module (ice-9 match)
+  #:use-module (ice-9 format)
   #:export (byre-eval
             byre-build
             read-gexp-file))
@@ -44,15 +46,9 @@
 
 (define (read-gexp-file file)
   "Return the value of the last expression of FILE, evaluated in a module
-with Guix's usual modules."
-  (unless (file-exists? file)
-    (leave "~a: no such file" file))
-  (save-module-excursion
-   (lambda ()
-     (set-current-module (evaluation-module))
-     (primitive-load (if (string-prefix? "/" file)
-                         file
-                         (string-append (getcwd) "/" file))))))
+with Guix's usual modules.  Mistakes in FILE are raised as conditions with
+its FILE:LINE:COLUMN (see `load-user-file')."
+  (load-user-file file (evaluation-module)))
 
 (define (evaluate-expression string)
   (save-module-excursion
@@ -60,14 +56,59 @@ with Guix's usual modules."
      (set-current-module (evaluation-module))
      (eval (call-with-input-string string read) (current-module)))))
 
-(define (mapping-argument value writable?)
-  ;; "SRC" or "SRC=DST", as `guix shell --share/--expose'.
-  (match (string-index value #\=)
-    (#f (file-system-mapping (source value) (target value)
-                             (writable? writable?)))
-    (index (file-system-mapping (source (substring value 0 index))
-                                (target (substring value (+ 1 index)))
-                                (writable? writable?)))))
+(define (mapping-argument value writable? command)
+  ;; "SRC" or "SRC=DST", as `guix shell --share/--expose'; both absolute.
+  (define option (if writable? "--share" "--expose"))
+  (let-values (((source target)
+                (match (string-index value #\=)
+                  (#f (values value value))
+                  (index (values (substring value 0 index)
+                                 (substring value (+ 1 index)))))))
+    (for-each (lambda (name what)
+                (unless (string-prefix? "/" name)
+                  (usage-error (format #f "~a=~a: the ~a ~s is not an \
+absolute file name" option value what name)
+                               #:command command
+                               #:hint (format #f "write ~a=/HOST/DIR or \
+~a=/HOST/DIR=/CONTAINER/DIR" option option))))
+              (list source target) '("host directory" "container directory"))
+    (unless (file-exists? source)
+      (usage-error (format #f "~a=~a: ~a does not exist" option value source)
+                   #:command command))
+    (file-system-mapping (source source) (target target)
+                         (writable? writable?))))
+
+(define (load-path-option)
+  ;; -L DIR, as guix: DIR is put in front of the module search path.
+  (option '(#\L "load-path") #t #f
+          (lambda (opt name arg result)
+            (alist-cons 'load-path arg result))))
+
+(define (apply-load-paths opts)
+  ;; The -L directories of OPTS, first given first.
+  (for-each (lambda (directory)
+              (set! %load-path (cons directory %load-path))
+              (set! %load-compiled-path (cons directory %load-compiled-path)))
+            (filter-map (match-lambda
+                          (('load-path . directory) directory)
+                          (_ #f))
+                        opts)))
+
+(define (verbosity-option)
+  (option '(#\v "verbosity") #t #f
+          (lambda (opt name arg result)
+            (match (string->number arg)
+              ((? (lambda (n) (and (integer? n) (exact? n) (>= n 0))) level)
+               (alist-cons 'verbosity level result))
+              (_ (usage-error (format #f "invalid verbosity level '~a'" arg)
+                              #:hint "give 0 (quiet), 1 (a line per build) \
+or 2 (the build logs too)"))))))
+
+(define (file-option)
+  ;; -f FILE, as `guix build -f': the same as FILE given as an operand.
+  (option '(#\f "file") #t #f
+          (lambda (opt name arg result)
+            (alist-cons 'file arg result))))
 
 (define (exit-status status)
   ;; The command's exit status, or 128 + the signal that killed it.
@@ -87,9 +128,13 @@ whose store holds exactly the closure of what it refers to, with the
 host's guile, and exit with its status.
 
   -e, --expression=EXPR  evaluate the gexp EXPR evaluates to
+  -f, --file=FILE        evaluate the gexp FILE evaluates to
+  -L, --load-path=DIR    prepend DIR to the module search path
       --share=SRC[=DST]  make the host's SRC writable at DST in the container
       --expose=SRC[=DST] make the host's SRC readable at DST in the container
   -N, --network          share the host's network (no network namespace)
+  -v, --verbosity=LEVEL  0: only errors; 1: a line per build (default);
+                         2: build logs too
   -h, --help             display this help and exit
   -V, --version          display version information and exit
 
@@ -102,12 +147,17 @@ Example:
   (list (option '(#\e "expression") #t #f
                 (lambda (opt name arg result)
                   (alist-cons 'expression arg result)))
+        (file-option)
+        (load-path-option)
+        (verbosity-option)
         (option '("share") #t #f
                 (lambda (opt name arg result)
-                  (alist-cons 'mapping (mapping-argument arg #t) result)))
+                  (alist-cons 'mapping (mapping-argument arg #t "eval")
+                              result)))
         (option '("expose") #t #f
                 (lambda (opt name arg result)
-                  (alist-cons 'mapping (mapping-argument arg #f) result)))
+                  (alist-cons 'mapping (mapping-argument arg #f "eval")
+                              result)))
         (option '(#\N "network") #f #f
                 (lambda (opt name arg result)
                   (alist-cons 'network? #t result)))
@@ -116,39 +166,58 @@ Example:
         (option '(#\V "version") #f #f
                 (lambda _ (show-version "eval") (exit 0)))))
 
+(define (object-to-process opts operands command)
+  "Return two values: the value that the file or the expression of OPTS
+and OPERANDS evaluates to, and a name for it."
+  (call-with-error-handling
+   (lambda ()
+     (match (list (assq-ref opts 'expression) (assq-ref opts 'file) operands)
+       ((#f #f (file))
+        (values (read-gexp-file file) (basename file ".scm")))
+       ((#f (? string? file) ())
+        (values (read-gexp-file file) (basename file ".scm")))
+       (((? string? expression) #f ())
+        (values (evaluate-expression expression) "expression"))
+       ((#f #f ())
+        (usage-error (format #f "no file or expression to ~a" command)
+                     #:command command
+                     #:hint (if (string=? command "eval")
+                                "give a file whose last expression is a \
+gexp, or -e '#~(display 42)'"
+                                "give a file whose last expression is a \
+file-like object, or -e '(plain-file \"hello\" \"Hello!\")'")))
+       (_
+        (usage-error "give either FILE or -e EXPRESSION, once"
+                     #:command command))))))
+
 (define (byre-eval args)
   "Implement `byre eval' with ARGS, the arguments after \"eval\"."
   (let-values (((opts operands)
-                (parse-command-options args %eval-options '() #:command "eval")))
-    (define exp
-      (call-with-error-handling
-       (lambda ()
-         (match (cons (assq-ref opts 'expression) operands)
-           ((#f file) (read-gexp-file file))
-           (((? string? expression)) (evaluate-expression expression))
-           ((#f) (usage-error "no file or expression to evaluate"
-                              #:command "eval"
-                              #:hint "give a file whose last expression is a gexp, \
-or -e '#~(display 42)'"))
-           (_ (usage-error "give either FILE or -e EXPRESSION, once"
-                           #:command "eval"))))))
-    (unless (gexp? exp)
-      (leave "~a is not a gexp; write #~(...)" exp))
-    (let ((status
-           (call-with-error-handling
-            (lambda ()
-              (with-store store
-                (run-with-store store
-                  (eval/container
-                   exp
-                   #:mappings (reverse (filter-map (match-lambda
-                                                     (('mapping . m) m)
-                                                     (_ #f))
-                                                   opts))
-                   #:namespaces (if (assq-ref opts 'network?)
-                                    (delq 'net %namespaces)
-                                    %namespaces))))))))
-      (exit (exit-status status)))))
+                (parse-command-options args %eval-options
+                                       '((verbosity . 1))
+                                       #:command "eval")))
+    (apply-load-paths opts)
+    (let-values (((exp name) (object-to-process opts operands "eval")))
+      (unless (gexp? exp)
+        (leave "~s is not a gexp" exp)
+        ;; Not reached.
+        #f)
+      (let ((status
+             (call-with-error-handling
+              (lambda ()
+                (parameterize ((%build-verbosity (assq-ref opts 'verbosity)))
+                  (with-store store
+                    (run-with-store store
+                      (eval/container
+                       exp
+                       #:mappings (reverse (filter-map (match-lambda
+                                                         (('mapping . m) m)
+                                                         (_ #f))
+                                                       opts))
+                       #:namespaces (if (assq-ref opts 'network?)
+                                        (delq 'net %namespaces)
+                                        %namespaces)))))))))
+        (exit (exit-status status))))))
 
 
 ;;;
@@ -157,10 +226,23 @@ or -e '#~(display 42)'"))
 
 (define (show-build-help)
   (display "Usage: byre build [OPTION]... FILE
-Build the file-like object or gexp that FILE evaluates to, as 'guix build
--f' does, and print the file names of its outputs, one a line.
+  or:  byre build [OPTION]... -e EXPRESSION
+Build the file-like object or gexp that FILE (or EXPRESSION) evaluates to,
+as 'guix build -f' does, and print the file names of its outputs, one a
+line.
 
-  -e, --expression=EXPR  build what EXPR evaluates to instead
+  -e, --expression=EXPR  build what EXPR evaluates to
+  -f, --file=FILE        build what FILE evaluates to
+  -L, --load-path=DIR    prepend DIR to the module search path
+  -r, --root=FILE        make FILE a symlink to the result, and register it
+                         as a garbage collector root
+  -n, --dry-run          say what would be built, build nothing
+  -d, --derivations      print the derivation file names, not the outputs
+      --log-file         print the file names of the build logs
+      --no-grafts        do not graft packages (byre never grafts)
+  -v, --verbosity=LEVEL  0: only errors; 1: a line per build (default);
+                         2: build logs too
+  -q, --quiet            the same as --verbosity=0
   -h, --help             display this help and exit
   -V, --version          display version information and exit
 
@@ -173,40 +255,129 @@ Example:
   (list (option '(#\e "expression") #t #f
                 (lambda (opt name arg result)
                   (alist-cons 'expression arg result)))
+        (file-option)
+        (load-path-option)
+        (verbosity-option)
+        (option '(#\q "quiet") #f #f
+                (lambda (opt name arg result)
+                  (alist-cons 'verbosity 0 result)))
+        (option '(#\r "root") #t #f
+                (lambda (opt name arg result)
+                  (alist-cons 'root arg result)))
+        (option '(#\n "dry-run") #f #f
+                (lambda (opt name arg result)
+                  (alist-cons 'dry-run? #t result)))
+        (option '(#\d "derivations") #f #f
+                (lambda (opt name arg result)
+                  (alist-cons 'derivations? #t result)))
+        (option '("log-file") #f #f
+                (lambda (opt name arg result)
+                  (alist-cons 'log-file? #t result)))
+        (option '("no-grafts") #f #f
+                ;; byre has no grafts: what is built is what runs.
+                (lambda (opt name arg result) result))
         (option '(#\h "help") #f #f
                 (lambda _ (show-build-help) (exit 0)))
         (option '(#\V "version") #f #f
                 (lambda _ (show-version "build") (exit 0)))))
 
+(define (derivations-to-build store drv)
+  "Return the derivations among DRV and its inputs, recursively, whose
+outputs are not all valid in STORE, inputs before what needs them."
+  (define (built? drv)
+    (every (match-lambda ((_ . path) (valid-path? store path)))
+           (derivation->output-paths drv)))
+  ;; Depth first, each derivation after its inputs; SEEN holds file names.
+  (define (visit drv result seen)
+    (let ((file (derivation-file-name drv)))
+      (cond ((member file seen) (values result seen))
+            ((built? drv) (values result (cons file seen)))
+            (else
+             (let loop ((inputs (map derivation-input-derivation
+                                     (derivation-inputs drv)))
+                        (result result)
+                        (seen (cons file seen)))
+               (match inputs
+                 (() (values (cons drv result) seen))
+                 ((input . rest)
+                  (let-values (((result seen) (visit input result seen)))
+                    (loop rest result seen)))))))))
+  (let-values (((result seen) (visit drv '() '())))
+    (reverse result)))
+
+(define (register-root store root outputs)
+  "Make ROOT, a file name, a symbolic link to the one item of OUTPUTS (or
+ROOT-NAME links for each output NAME but \"out\" when there are several)
+and register each link as an indirect garbage collector root."
+  (let ((root (if (string-prefix? "/" root)
+                  root
+                  (string-append (getcwd) "/" root))))
+    (for-each (match-lambda
+                ((output . item)
+                 (let ((link (if (or (null? (cdr outputs))
+                                     (string=? output "out"))
+                                 root
+                                 (string-append root "-" output))))
+                   (when (false-if-exception (lstat link))
+                     (unless (eq? 'symlink (stat:type (lstat link)))
+                       (leave "~a exists and is not a symbolic link; \
+byre replaces only links" link))
+                     (delete-file link))
+                   (symlink item link)
+                   (add-indirect-root store link))))
+              outputs)))
+
 (define (byre-build args)
   "Implement `byre build' with ARGS, the arguments after \"build\"."
   (let-values (((opts operands)
-                (parse-command-options args %build-options '() #:command "build")))
-    (define-values (object name)
+                (parse-command-options args %build-options
+                                       '((verbosity . 1))
+                                       #:command "build")))
+    (apply-load-paths opts)
+    (let-values (((object name) (object-to-process opts operands "build")))
       (call-with-error-handling
        (lambda ()
-         (match (cons (assq-ref opts 'expression) operands)
-           ((#f file) (values (read-gexp-file file)
-                              (basename file ".scm")))
-           (((? string? expression))
-            (values (evaluate-expression expression) "expression"))
-           (_ (usage-error "give one FILE, or -e EXPRESSION"
-                           #:command "build"))))))
-    (call-with-error-handling
-     (lambda ()
-       (with-store store
-         (let ((lowered
-                (run-with-store store
-                  (cond ((gexp? object) (gexp->derivation name object))
-                        ((file-like? object) (lower-object object))
-                        (else
-                         (leave "~s is neither a file-like object nor a gexp"
-                                object))))))
-           (match lowered
-             ((? derivation? drv)
-              (build-derivations store (list drv))
-              (for-each (match-lambda ((_ . path) (display path) (newline)))
-                        (derivation->output-paths drv)))
-             ((? string? item)
-              (display item)
-              (newline)))))))))
+         (parameterize ((%build-verbosity (assq-ref opts 'verbosity)))
+           (with-store store
+             (let ((lowered
+                    (run-with-store store
+                      (cond ((gexp? object) (gexp->derivation name object))
+                            ((file-like? object) (lower-object object))
+                            (else
+                             (leave "~s is neither a file-like object nor \
+a gexp" object))))))
+               (define (show item) (display item) (newline))
+               (match lowered
+                 ((? derivation? drv)
+                  (cond
+                   ((assq-ref opts 'dry-run?)
+                    (let ((pending (derivations-to-build store drv)))
+                      (unless (null? pending)
+                        (format (current-error-port)
+                                "~a derivation~:p would be built:~%"
+                                (length pending))
+                        (for-each (lambda (drv)
+                                    (format (current-error-port) "   ~a~%"
+                                            (derivation-file-name drv)))
+                                  pending))))
+                   ((assq-ref opts 'log-file?)
+                    (let ((log (derivation-build-log-file store drv)))
+                      (unless (file-exists? log)
+                        (leave "no build log for ~a"
+                               (derivation-file-name drv)))
+                      (show log)))
+                   (else
+                    (build-derivations store (list drv))
+                    (let ((outputs (derivation->output-paths drv)))
+                      (when (assq-ref opts 'root)
+                        (register-root store (assq-ref opts 'root) outputs))
+                      (if (assq-ref opts 'derivations?)
+                          (show (derivation-file-name drv))
+                          (for-each (match-lambda ((_ . path) (show path)))
+                                    outputs))))))
+                 ((? string? item)
+                  (unless (assq-ref opts 'dry-run?)
+                    (when (assq-ref opts 'root)
+                      (register-root store (assq-ref opts 'root)
+                                     `(("out" . ,item))))
+                    (show item))))))))))))

@@ -75,7 +75,10 @@ followed by \"B\", powers of 1000."
                       (string->number (substring string 0 end) 10)))
          (unit (assoc (substring string end) units)))
     (and number unit (>= number 0)
-         (inexact->exact (round (* number (cdr unit)))))))
+         ;; Beyond 2^63 bytes it is no amount a file system holds, and the
+         ;; store's primitives take a signed 64-bit count.
+         (let ((bytes (inexact->exact (round (* number (cdr unit))))))
+           (and (< bytes (expt 2 63)) bytes)))))
 
 (define (option-processor key value)
   "Return an SRFI-37 processor that adds KEY with VALUE to the options."
