@@ -25,7 +25,8 @@ INTEGRATION_TESTS =				\
   tests/integration/command.sh			\
   tests/integration/gc.sh			\
   tests/integration/eval.sh			\
-  tests/integration/ui.sh
+  tests/integration/ui.sh			\
+  tests/integration/completion.sh
 
 TESTS += $(SCHEME_TESTS) $(INTEGRATION_TESTS)
 EXTRA_DIST += $(SCHEME_TESTS) $(INTEGRATION_TESTS) tests/scheme/lib/harness.scm tests/integration/lib.sh \
