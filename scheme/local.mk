@@ -23,7 +23,8 @@ BYRE_MODULES =					\
   scheme/byre/system/container.scm		\
   scheme/byre/scripts/gc.scm			\
   scheme/byre/scripts/eval.scm			\
-  scheme/byre/user-file.scm
+  scheme/byre/user-file.scm			\
+  scheme/byre/machine-repl.scm
 
 BYRE_BUILT_MODULES = scheme/byre/config.scm
 
@@ -39,6 +40,7 @@ FACADE_MODULES =				\
   modules/guix/gexp.scm				\
   modules/guix/derivations.scm			\
   modules/guix/modules.scm			\
+  modules/guix/repl.scm				\
   modules/gnu/system/linux-container.scm
 
 byremoduledir = $(guilemoduledir)/byre
@@ -74,11 +76,13 @@ facadegnusystemobj_DATA = modules/gnu/system/file-systems.go \
 facadeguixdir = $(facademoduledir)/guix
 dist_facadeguix_DATA = modules/guix/monads.scm modules/guix/monad-repl.scm \
   modules/guix/store.scm modules/guix/base32.scm modules/guix/utils.scm \
-  modules/guix/gexp.scm modules/guix/derivations.scm modules/guix/modules.scm
+  modules/guix/gexp.scm modules/guix/derivations.scm modules/guix/modules.scm \
+  modules/guix/repl.scm
 facadeguixobjdir = $(facadeobjectdir)/guix
 facadeguixobj_DATA = modules/guix/monads.go modules/guix/monad-repl.go \
   modules/guix/store.go modules/guix/base32.go modules/guix/utils.go \
-  modules/guix/gexp.go modules/guix/derivations.go modules/guix/modules.go
+  modules/guix/gexp.go modules/guix/derivations.go modules/guix/modules.go \
+  modules/guix/repl.go
 # (guix build utils) is imported into builds, hence installed like a façade.
 facadeguixbuilddir = $(facademoduledir)/guix/build
 dist_facadeguixbuild_DATA = modules/guix/build/utils.scm

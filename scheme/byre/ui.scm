@@ -346,6 +346,12 @@ When standard input is not a terminal and no FILE is given, evaluate the
 expressions read from standard input, in order, as a script would.
 
   -L, --load-path=DIR    prepend DIR to the module search path
+  -t, --type=TYPE        start a REPL of TYPE: 'guile' (the default), or
+                         'machine' for programs (the protocol of
+                         'guix repl -t machine')
+      --listen=ENDPOINT  serve REPLs on ENDPOINT instead: tcp:PORT (on
+                         the loopback interface) or unix:FILE, for Geiser
+                         and other clients
   -q                     do not load ~/.guile in the interactive REPL
   -i, --interactive      start the REPL even if standard input is not a
                          terminal
@@ -361,6 +367,17 @@ expressions read from standard input, in order, as a script would.
         (option '(#\q) #f #f
                 (lambda (opt name arg result)
                   (alist-cons 'load-init-file? #f result)))
+        (option '(#\t "type") #t #f
+                (lambda (opt name arg result)
+                  (match arg
+                    ((or "guile" "machine")
+                     (alist-cons 'type (string->symbol arg) result))
+                    (_ (usage-error (format #f "~a: unknown REPL type" arg)
+                                    #:command "repl"
+                                    #:hint "give 'guile' or 'machine'")))))
+        (option '("listen") #t #f
+                (lambda (opt name arg result)
+                  (alist-cons 'listen (listen-endpoint arg) result)))
         (option '(#\i "interactive") #f #f
                 (lambda (opt name arg result)
                   (alist-cons 'interactive? #t result)))
@@ -419,6 +436,87 @@ LOAD-INIT-FILE? is true, as `guile' does; exit when it ends."
   ((module-ref (resolve-interface '(ice-9 top-repl)) 'top-repl))
   (exit 0))
 
+(define (listen-endpoint spec)
+  "Return the endpoint SPEC, a --listen argument, as (tcp PORT) or (unix
+FILE), or leave with a usage error."
+  (define (bad why)
+    (usage-error (format #f "--listen=~a: ~a" spec why)
+                 #:command "repl"
+                 #:hint "write --listen=tcp:37146 or --listen=unix:/tmp/repl"))
+  (match (string-index spec #\:)
+    (#f (bad "no 'tcp:' or 'unix:' prefix"))
+    (index
+     (let ((kind (substring spec 0 index))
+           (rest (substring spec (+ index 1))))
+       (match kind
+         ("tcp"
+          (match (string->number rest)
+            ((? (lambda (n) (and (integer? n) (exact? n) (< 0 n 65536))) port)
+             (list 'tcp port))
+            (_ (bad "the port must be a number from 1 to 65535"))))
+         ("unix"
+          (if (string-null? rest)
+              (bad "no file name")
+              (list 'unix rest)))
+         (_ (bad (format #f "unknown endpoint kind '~a'" kind))))))))
+
+(define (serve-repls endpoint type)
+  "Accept clients on ENDPOINT, (tcp PORT) or (unix FILE), each served by a
+REPL of TYPE, 'guile or 'machine, in a thread of its own, until the process
+is interrupted; a unix socket's file is removed on the way out."
+  (let* ((server (resolve-interface '(system repl server)))
+         (socket (match endpoint
+                   (('tcp port)
+                    ((module-ref server 'make-tcp-server-socket) #:port port))
+                   (('unix file)
+                    (when (false-if-exception (lstat file))
+                      (leave "~a already exists; remove it or choose another \
+file" file))
+                    ((module-ref server 'make-unix-domain-server-socket)
+                     #:path file))))
+         (cleanup (lambda ()
+                    (match endpoint
+                      (('unix file) (false-if-exception (delete-file file)))
+                      (_ #t))
+                    (false-if-exception (close-port socket)))))
+    (for-each (lambda (signal)
+                (sigaction signal (lambda (signal) (cleanup) (primitive-exit 0))))
+              (list SIGINT SIGTERM SIGHUP))
+    (format (current-error-port) "~a: listening on ~a~%" %program-name
+            (match endpoint
+              (('tcp port) (format #f "tcp:~a (loopback)" port))
+              (('unix file) (string-append "unix:" file))))
+    ;; The server runs in a thread of its own: the main thread waits in
+    ;; `sleep', which signal handlers interrupt (a thread blocked in
+    ;; accept(2) would never see them).
+    (let ((threads (resolve-interface '(ice-9 threads))))
+      ((module-ref threads 'call-with-new-thread)
+       (lambda ()
+         (match type
+           ('guile ((module-ref server 'run-server) socket))
+           ('machine
+            (let ((machine-repl (module-ref (resolve-interface
+                                             '(byre machine-repl))
+                                            'machine-repl)))
+              ;; `run-server' listens by itself; here it is ours to do.
+              (listen socket 16)
+              (let loop ()
+                (match (accept socket)
+                  ((client . _)
+                   ((module-ref threads 'call-with-new-thread)
+                    (lambda ()
+                      (setvbuf client 'line)
+                      (machine-repl client client #:module (user-module))
+                      (close-port client)))
+                   (loop))))))))))
+    (dynamic-wind
+      (const #t)
+      (lambda ()
+        (let forever ()
+          (sleep 3600)
+          (forever)))
+      cleanup)))
+
 (define (byre-repl args)
   "Implement `byre repl' with ARGS, the arguments after \"repl\"."
   (let-values (((opts operands)
@@ -433,10 +531,16 @@ LOAD-INIT-FILE? is true, as `guile' does; exit when it ends."
                             (('load-path . directory) directory)
                             (_ #f))
                           opts))
-    (match operands
-      ((file args ...)
+    (match (list operands (assq-ref opts 'listen) (assq-ref opts 'type))
+      (((file args ...) _ _)
        (run-file file args))
-      (()
+      ((() (? pair? endpoint) type)
+       (serve-repls endpoint (or type 'guile)))
+      ((() #f 'machine)
+       ((module-ref (resolve-interface '(byre machine-repl)) 'machine-repl)
+        (current-input-port) (current-output-port) #:module (user-module))
+       (exit 0))
+      ((() #f _)
        (if (or (assq-ref opts 'interactive?)
                (isatty? (current-input-port)))
            (start-interactive-repl (assq-ref opts 'load-init-file?))

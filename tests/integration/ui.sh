@@ -180,4 +180,58 @@ else
     skip "builds (no user namespaces)"
 fi
 
+# byre repl for programs: -t machine on standard input, and --listen.
+printf '(() repl-version 0 1 1)\n(+ 1 2)\n(values 1 "two")\n(car 1)\n' > "$tmp/machine-in"
+byre repl -t machine < "$tmp/machine-in" > "$tmp/out" 2>"$tmp/err"
+status=$?
+check "repl -t machine announces its protocol" 0 out "(repl-version 0 1 1)"
+check "repl -t machine: a value" 0 out "(values (value 3))"
+check "repl -t machine: several values" 0 out '(values (value 1) (value "two"))'
+check "repl -t machine: an exception with its stack" 0 \
+      out "(exception (arguments wrong-type-arg (value \"car\")" out "(stack "
+printf '(car 1)\n' | byre repl -t machine > "$tmp/out" 2>"$tmp/err"
+check "repl -t machine: protocol (0 0) exceptions" 0 out "(exception wrong-type-arg (value \"car\")"
+run byre repl -t emacs
+check "repl: an unknown type" 2 err "emacs: unknown REPL type"
+run byre repl --listen=udp:1
+check "repl: an unknown endpoint" 2 err "--listen=udp:1: unknown endpoint kind 'udp'"
+run byre repl --listen=tcp:99999
+check "repl: a bad port" 2 err "the port must be a number from 1 to 65535"
+
+# ask_socket FILE: send $tmp/ask to the unix socket FILE, answer in $tmp/out.
+ask_socket () {
+    guile -c '(let ((s (socket PF_UNIX SOCK_STREAM 0)))
+                (connect s AF_UNIX (cadr (command-line)))
+                (display (call-with-input-file (caddr (command-line))
+                           (@ (ice-9 textual-ports) get-string-all)) s)
+                (force-output s)
+                (shutdown s 1)
+                (display ((@ (ice-9 textual-ports) get-string-all) s)))' \
+          "$1" "$tmp/ask" > "$tmp/out" 2>"$tmp/err"
+}
+wait_for () { i=0; while [ ! -S "$1" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done; }
+
+byre repl -t machine --listen="unix:$tmp/machine.sock" 2>"$tmp/listen-err" &
+server=$!
+wait_for "$tmp/machine.sock"
+printf '(* 6 7)\n' > "$tmp/ask"
+ask_socket "$tmp/machine.sock"; status=$?
+check "repl --listen=unix: machine REPL over the socket" 0 out "(values (value 42))"
+kill -TERM $server; wait $server
+[ -e "$tmp/machine.sock" ] && { status=0; fail "the socket file is removed when the server stops"; } \
+    || pass "the socket file is removed when the server stops"
+
+byre repl --listen="unix:$tmp/guile.sock" 2>"$tmp/listen-err" &
+server=$!
+wait_for "$tmp/guile.sock"
+printf '(+ 40 2)\n,q\n' > "$tmp/ask"
+ask_socket "$tmp/guile.sock"; status=$?
+check "repl --listen=unix: a Guile REPL over the socket (for Geiser)" 0 out "= 42"
+kill -INT $server; wait $server
+[ -e "$tmp/guile.sock" ] && { status=0; fail "Ctrl-C stops the server and removes its socket"; } \
+    || pass "Ctrl-C stops the server and removes its socket"
+touch "$tmp/taken"
+run byre repl --listen="unix:$tmp/taken"
+check "repl --listen refuses to replace a file" 1 err "already exists"
+
 summary ui
