@@ -6,7 +6,10 @@
 (define-module (guix derivations)
   #:use-module (byre derivations)
   #:use-module (byre gexp)
-  #:re-export (derivation?
+  #:re-export (<derivation>
+               <derivation-output>
+               <derivation-input>
+               derivation?
                derivation-outputs
                derivation-inputs
                derivation-sources
@@ -19,6 +22,11 @@
                derivation-output-names
                derivation->output-path
                derivation->output-paths
+               derivation-path->output-path
+               derivation-path->output-paths
+               derivation-properties
+               offloadable-derivation?
+               substitutable-derivation?
                derivation-output?
                derivation-output-path
                derivation-output-hash-algo
@@ -30,11 +38,21 @@
                derivation-input-sub-derivations
                derivation-input-path
                derivation-input-output-paths
+               derivation-input-fold
+               derivation-prerequisites
+               valid-derivation-input?
                derivation
                write-derivation
                read-derivation
                read-derivation-from-file
                derivation-hash
                fixed-output-derivation?
+               build-expression->derivation
                build-derivations
-               built-derivations))
+               derivation-build-plan
+               built-derivations
+               &file-search-error
+               file-search-error?
+               file-search-error-file-name
+               file-search-error-search-path
+               %guile-for-build))

@@ -13,6 +13,8 @@
 
 (define-module (byre derivations)
   #:use-module (byre store)
+  #:use-module ((byre store-core) #:select (%file-hash))
+  #:use-module ((byre monads) #:select (%guile-for-build))
   #:use-module (byre container)
   #:use-module ((byre host) #:select (%host-mounts))
   #:use-module (byre file-systems)
@@ -44,6 +46,11 @@
             derivation-output-names
             derivation->output-path
             derivation->output-paths
+            derivation-path->output-path
+            derivation-path->output-paths
+            derivation-properties
+            offloadable-derivation?
+            substitutable-derivation?
 
             <derivation-output>
             derivation-output?
@@ -59,6 +66,9 @@
             derivation-input-sub-derivations
             derivation-input-path
             derivation-input-output-paths
+            derivation-input-fold
+            derivation-prerequisites
+            valid-derivation-input?
 
             derivation
             write-derivation
@@ -68,13 +78,20 @@
             fixed-output-derivation?
 
             build-derivations
+            derivation-build-plan
             %build-verbosity
             derivation-build-log-file
+
+            &file-search-error
+            file-search-error?
+            file-search-error-file-name
+            file-search-error-search-path
 
             &build-error
             build-error?
             build-error-derivation
-            build-error-log-tail))
+            build-error-log-tail)
+  #:re-export (%guile-for-build))
 
 ;;;
 ;;; Records.
@@ -123,7 +140,10 @@ them)."
 
 (define (derivation-input-path input)
   "Return the .drv file name of INPUT's derivation."
-  (derivation-file-name (derivation-input-derivation input)))
+  (match (derivation-input-derivation input)
+    ;; What `read-derivation' leaves when told not to read inputs.
+    ((? string? file) file)
+    (drv (derivation-file-name drv))))
 
 (define (derivation-input-output-paths input)
   "Return the file names of the outputs of INPUT's derivation that INPUT
@@ -151,6 +171,71 @@ extension."
                 (&message
                  (message (format #f "~a has no output ~s"
                                   (derivation-file-name drv) output))))))))
+
+(define* (derivation-path->output-path file #:optional (output "out"))
+  "Return the file name of output OUTPUT of the derivation in FILE, a .drv
+file name."
+  (derivation->output-path (read-derivation-from-file file) output))
+
+(define (derivation-path->output-paths file)
+  "Return an alist of the output names and file names of the derivation in
+FILE, a .drv file name."
+  (derivation->output-paths (read-derivation-from-file file)))
+
+(define (derivation-properties drv)
+  "Return the alist of properties DRV was made with (its #:properties), or
+the empty list."
+  (match (assoc "guix properties" (derivation-builder-environment-vars drv))
+    ((_ . text) (call-with-input-string text read))
+    (#f '())))
+
+(define (builtin-builder? drv)
+  (string-prefix? "builtin:" (derivation-builder drv)))
+
+(define (offloadable-derivation? drv)
+  "Return #f if DRV asks to be built locally (#:local-build?), else #t.
+byre builds everything locally; the answer is what a Guix daemon would be
+told."
+  (not (equal? (assoc-ref (derivation-builder-environment-vars drv)
+                          "preferLocalBuild")
+               "1")))
+
+(define (substitutable-derivation? drv)
+  "Return #f if DRV was made with #:substitutable? #f, else #t.  byre has no
+substitutes; the answer is what a Guix daemon would be told."
+  (match (assoc "allowSubstitutes" (derivation-builder-environment-vars drv))
+    ((_ . value) (string=? value "1"))
+    (#f #t)))
+
+(define* (derivation-input-fold proc seed inputs #:key (cut? (const #f)))
+  "Fold PROC over INPUTS, a list of <derivation-input>, and the inputs of
+their derivations, recursively: call (PROC INPUT RESULT) once per distinct
+input (derivation and outputs), an input before its own inputs, starting
+from SEED.  An input for which (CUT? INPUT) is true is skipped with what is
+under it."
+  (let loop ((inputs inputs) (result seed) (seen vlist-null))
+    (match inputs
+      (() result)
+      ((input . rest)
+       (let ((key (cons (derivation-input-path input)
+                        (derivation-input-sub-derivations input))))
+         (if (or (vhash-assoc key seen) (cut? input))
+             (loop rest result seen)
+             (loop (append (derivation-inputs (derivation-input-derivation input))
+                           rest)
+                   (proc input result)
+                   (vhash-cons key #t seen))))))))
+
+(define (valid-derivation-input? store input)
+  "Return #t if every output of INPUT's derivation that INPUT uses is valid
+in STORE."
+  (every (cut valid-path? store <>) (derivation-input-output-paths input)))
+
+(define* (derivation-prerequisites drv #:optional (cut? (const #f)))
+  "Return the inputs needed to build DRV, recursively, as a list of
+<derivation-input>; an input for which (CUT? INPUT) is true is left out
+with what it needs (e.g. `valid-derivation-input?' partially applied)."
+  (derivation-input-fold cons '() (derivation-inputs drv) #:cut? cut?))
 
 (define (derivation->output-paths drv)
   "Return an alist of DRV's output names and file names."
@@ -420,22 +505,62 @@ built does not change what depends on it."
   (let ((uname (uname)))
     (string-append (utsname:machine uname) "-linux")))
 
+(define (warn-about-old-inputs name)
+  (format (current-warning-port)
+          "warning: in '~a': deprecated 'derivation' calling convention used~%"
+          name))
+
+(define (coalesce-inputs inputs)
+  "Merge the inputs of INPUTS that name the same derivation (by file name),
+their outputs joined and sorted; sort the result by file name."
+  (sort (fold (lambda (input result)
+                (let ((file (derivation-input-path input)))
+                  (match (find (lambda (other)
+                                 (string=? (derivation-input-path other) file))
+                               result)
+                    (#f (cons input result))
+                    (other
+                     (cons (make-derivation-input
+                            (derivation-input-derivation other)
+                            (sort (delete-duplicates
+                                   (append (derivation-input-sub-derivations other)
+                                           (derivation-input-sub-derivations input)))
+                                  string<?))
+                           (delq other result))))))
+              '()
+              (map (lambda (input)
+                     (make-derivation-input
+                      (derivation-input-derivation input)
+                      (sort (delete-duplicates
+                             (derivation-input-sub-derivations input))
+                            string<?)))
+                   inputs))
+        (lambda (a b)
+          (string<? (derivation-input-path a) (derivation-input-path b)))))
+
 (define* (derivation store name builder args
                      #:key (system %current-system-string)
                      (env-vars '()) (inputs '()) (sources '())
                      (outputs '("out"))
                      hash (hash-algo 'sha256) recursive?
+                     references-graphs
                      allowed-references disallowed-references
                      (leaked-env-vars #f) (local-build? #f)
                      (substitutable? #t) (properties '()))
   "Add to STORE a derivation called NAME that runs BUILDER with ARGS (a
 list of strings) in an environment with ENV-VARS (an alist of strings),
-and return it.  INPUTS is a list of <derivation-input>, SOURCES a list of
-store items the builder reads, OUTPUTS the names of its outputs.  With
-HASH (a bytevector of HASH-ALGO), the derivation is fixed-output: its
-output is known in advance (RECURSIVE? says whether HASH is over a NAR).
+and return it.  INPUTS is a list of <derivation-input> (the older form of
+Guix, lists (DRV OUTPUT…) and (FILE), is accepted with a warning), SOURCES
+a list of store items the builder reads, OUTPUTS the names of its outputs.
+With HASH (a bytevector of HASH-ALGO), the derivation is fixed-output: its
+output is known in advance and checked when built (RECURSIVE? says whether
+HASH is over a NAR); LEAKED-ENV-VARS, names of environment variables, are
+then passed from the caller's environment to the builder.
+REFERENCES-GRAPHS, a list of (FILE-NAME . STORE-ITEM) pairs, gives the
+builder, in FILE-NAME of its build directory, the closure of STORE-ITEM.
 ALLOWED-REFERENCES and DISALLOWED-REFERENCES, lists of store items or
-output names, are checked when the output is built."
+output names, are checked when the output is built.  PROPERTIES, an alist,
+is kept in the derivation (see `derivation-properties')."
   (define (reference-list value)
     (string-join (map (match-lambda
                         ((? derivation? drv) (derivation->output-path drv))
@@ -443,6 +568,26 @@ output names, are checked when the output is built."
                       value)))
 
   (define fixed? (and hash #t))
+
+  (define (classify input)
+    ;; INPUT as ('input . <derivation-input>) or ('source . FILE); Guix's
+    ;; older forms, (DRV OUTPUT…) and (FILE), are still accepted.
+    (match input
+      ((? derivation-input?) (cons 'input input))
+      (((? derivation? drv))
+       (cons 'input (make-derivation-input drv '("out"))))
+      (((? derivation? drv) (? string? outputs) ..1)
+       (cons 'input (make-derivation-input drv outputs)))
+      (((? string? file) . _)
+       (cons 'source
+             (if (direct-store-path? file (store-connection-store-directory store))
+                 file
+                 (add-to-store store (basename file) #t "sha256" file))))
+      (_
+       (raise (condition
+               (&message
+                (message (format #f "derivation ~s: ~s is not an input (a \
+derivation-input, or a list (DERIVATION OUTPUT…) or (FILE))" name input))))))))
 
   (define masked-outputs
     ;; Output file names are not known yet: empty, as Nix has them when
@@ -457,7 +602,7 @@ output names, are checked when the output is built."
                                            #:recursive? recursive?))
                       hash-algo hash recursive?)
                      (make-derivation-output "" #f #f #f))))
-           outputs))
+           (sort outputs string<?)))
 
   (define all-env-vars
     (append env-vars
@@ -470,20 +615,44 @@ output names, are checked when the output is built."
             (if leaked-env-vars
                 `(("impureEnvVars" . ,(string-join leaked-env-vars)))
                 '())
+            (match properties
+              (() '())
+              (_ `(("guix properties" . ,(object->string properties)))))
+            (match references-graphs
+              ((or #f ()) '())
+              (((files . items) ...)
+               `(("exportReferencesGraph"
+                  . ,(string-join (append-map list files items))))))
             (if local-build? '(("preferLocalBuild" . "1")) '())
-            (if substitutable? '() '(("allowSubstitutes" . "")))))
+            (if substitutable? '() '(("allowSubstitutes" . "0")))))
 
   (define (with-outputs outputs)
-    ;; Each output's file name is in the environment, under its name.
-    (append (map (match-lambda
-                   ((name . output) (cons name (derivation-output-path output))))
-                 outputs)
-            (remove (lambda (pair) (assoc (car pair) outputs)) all-env-vars)))
+    ;; Each output's file name is in the environment, under its name;
+    ;; sorted, as Nix's std::map has them.
+    (sort (append (map (match-lambda
+                         ((name . output) (cons name (derivation-output-path output))))
+                       outputs)
+                  (remove (lambda (pair) (assoc (car pair) outputs)) all-env-vars))
+          (lambda (a b) (string<? (car a) (car b)))))
 
   (unless (and (string? builder) (list? args) (every string? args))
     (raise (condition
             (&message (message "derivation: BUILDER must be a string and ARGS a list of strings")))))
-  (let* ((masked (make-derivation masked-outputs inputs sources system
+  (unless (every derivation-input? inputs)
+    (warn-about-old-inputs name))
+  (let* ((classified (map classify inputs))
+         (sources (sort (delete-duplicates
+                         (append (filter-map (match-lambda
+                                               (('source . file) file)
+                                               (_ #f))
+                                             classified)
+                                 sources))
+                        string<?))
+         (inputs (coalesce-inputs (filter-map (match-lambda
+                                                (('input . input) input)
+                                                (_ #f))
+                                              classified)))
+         (masked (make-derivation masked-outputs inputs sources system
                                   builder args (with-outputs masked-outputs) #f))
          (drv-hash (derivation-hash masked))
          (outputs (if fixed?
@@ -503,21 +672,42 @@ output names, are checked when the output is built."
                                   (derivation->string drv)
                                   (append (map derivation-input-path inputs)
                                           sources))))
-    (let ((drv (make-derivation outputs inputs sources system builder args
-                                (with-outputs outputs) file)))
-      (hash-set! %derivation-cache file drv)
-      (hash-set! %hash-cache file drv-hash)
-      drv)))
+    (or (hash-ref %derivation-cache file)
+        (let ((drv (make-derivation outputs inputs sources system builder args
+                                    (with-outputs outputs) file)))
+          (hash-set! %derivation-cache file drv)
+          (hash-set! %hash-cache file drv-hash)
+          drv))))
 
+;; A module or file that cannot be found on a search path, as Guix's
+;; (guix derivations) reports it.
+(define-condition-type &file-search-error &error
+  file-search-error?
+  (file-name   file-search-error-file-name)
+  (search-path file-search-error-search-path))
 
 ;;;
 ;;; Building.
 ;;;
 
-(define-condition-type &build-error &error
+;; A failed build is a &store-protocol-error, as a Guix daemon reports it
+;; (status 100, "build of `FILE' failed"), so that Guix code guarding on
+;; `store-protocol-error?' catches it; the derivation and the log's tail
+;; come with it.
+(define-condition-type &build-error &store-protocol-error
   build-error?
   (derivation build-error-derivation)
   (log-tail   build-error-log-tail))
+
+(define* (build-failure drv detail #:key (log-tail ""))
+  "Return the condition for a failed build of DRV: DETAIL says why."
+  (let ((text (format #f "build of `~a' failed: ~a"
+                      (derivation-file-name drv) detail)))
+    (make-compound-condition
+     (make-condition &build-error
+                     'message text 'status 100
+                     'derivation drv 'log-tail log-tail)
+     (make-condition &message 'message text))))
 
 (define (derivation-build-log-file store drv)
   "Return the file name of the build log of DRV in STORE."
@@ -533,40 +723,92 @@ output names, are checked when the output is built."
 
 (define (derivation-closure-inputs store drv)
   "Return the store items DRV's builder may read: the closure of its
-sources and of its inputs' outputs."
+sources, of its inputs' outputs, and of its builder and arguments that
+are valid store items (as a Guix daemon without chroot would let it read
+them: they are written in the derivation)."
   (requisites store
               (delete-duplicates
                (append (derivation-sources drv)
                        (append-map derivation-input-output-paths
-                                   (derivation-inputs drv))))))
+                                   (derivation-inputs drv))
+                       (filter (cut valid-path? store <>)
+                               (cons (derivation-builder drv)
+                                     (derivation-builder-arguments drv)))))))
 
 (define (check-references store drv output path)
+  "Check that item PATH, output OUTPUT of DRV, refers only to what DRV's
+#:allowed-references allow and to nothing #:disallowed-references names
+(each a store item or an output name of DRV); delete it and raise a build
+failure otherwise.  An output refers to itself only if that is allowed."
   (define env (derivation-builder-environment-vars drv))
-  (define (split var)
+  (define (items var)
     (match (assoc var env)
-      ((_ . value) (string-tokenize value))
+      ((_ . value)
+       (map (lambda (item)
+              (match (assoc item (derivation-outputs drv))
+                ((_ . output) (derivation-output-path output))
+                (#f item)))
+            (string-tokenize value)))
       (#f #f)))
   (let ((refs (references store path))
-        (allowed (split "allowedReferences"))
-        (disallowed (split "disallowedReferences")))
+        (allowed (items "allowedReferences"))
+        (disallowed (items "disallowedReferences")))
     (define (fail what bad)
       (delete-paths store (list path))
-      (raise (condition
-              (&build-error (derivation drv) (log-tail ""))
-              (&message
-               (message (format #f "output ~s of ~a ~a: ~a"
-                                output (derivation-file-name drv) what
-                                (string-join bad)))))))
+      (raise (build-failure drv (format #f "output ~s ~a: ~a" output what
+                                        (string-join bad)))))
     (when allowed
-      (let ((bad (remove (lambda (ref) (or (string=? ref path) (member ref allowed)))
-                         refs)))
+      (let ((bad (remove (cut member <> allowed) refs)))
         (unless (null? bad) (fail "refers to items it may not refer to" bad))))
     (when disallowed
       (let ((bad (filter (cut member <> disallowed) refs)))
         (unless (null? bad) (fail "refers to disallowed items" bad))))))
 
+(define (check-fixed-output drv output file)
+  "Raise a build failure unless FILE, what DRV's builder produced for its
+fixed output OUTPUT (a <derivation-output>), has the hash DRV declares."
+  (match output
+    (($ <derivation-output> path algo expected recursive?)
+     (let ((actual (%file-hash file recursive? algo)))
+       (unless (equal? actual expected)
+         (raise (build-failure
+                 drv
+                 (format #f "hash mismatch for fixed-output ~a~%  wanted: ~a:~a~%  got:    ~a:~a"
+                         path algo (bytevector->nix-base32-string expected)
+                         algo (bytevector->nix-base32-string actual)))))))))
+
+(define (write-references-graphs store drv directory)
+  "Write in DIRECTORY the files DRV's #:references-graphs ask for: each the
+closure of a store item, an item per entry (its file name, an empty line
+where Nix's registrations have the deriver, its number of references and
+their file names, sorted), as a Guix daemon writes them."
+  (match (assoc "exportReferencesGraph" (derivation-builder-environment-vars drv))
+    (#f #t)
+    ((_ . value)
+     (let loop ((words (string-tokenize value)))
+       (match words
+         (() #t)
+         ((file item . rest)
+          (when (or (string-index file #\/) (member file '("." "..")))
+            (raise (build-failure drv (format #f "references graph file name ~s \
+is not a plain file name" file))))
+          (call-with-output-file (string-append directory "/" file)
+            (lambda (port)
+              (for-each (lambda (path)
+                          (let ((refs (sort (references store path) string<?)))
+                            (format port "~a~%~%~a~%" path (length refs))
+                            (for-each (cut format port "~a~%" <>) refs)))
+                        (sort (requisites store (list item)) string<?))))
+          (loop rest))
+         (_ (raise (build-failure drv "odd exportReferencesGraph"))))))))
+
 (define (build-one store drv)
   "Build DRV, whose inputs are valid, and register its outputs."
+  (when (builtin-builder? drv)
+    ;; Guix's daemon has "builtin:download" (a network fetch); byre builds
+    ;; have no network and no built-in builders.
+    (raise (build-failure drv (format #f "unsupported built-in builder ~s; \
+byre has none" (derivation-builder drv)))))
   (define name (derivation-name drv))
   (define outputs (derivation->output-paths drv))
   (define log-file (derivation-build-log-file store drv))
@@ -585,6 +827,7 @@ sources and of its inputs' outputs."
      (define (produced path) (string-append outputs-dir "/" (basename path)))
      (mkdir build-dir)
      (mkdir outputs-dir)
+     (write-references-graphs store drv build-dir)
      (let*-values (((host-mounts host-links) ((%host-mounts))))
      (let* ((inputs (derivation-closure-inputs store drv))
             (mounts (append
@@ -610,7 +853,8 @@ sources and of its inputs' outputs."
                                (string-append "TEMP=" build-top)
                                "PATH=/path-not-set"
                                (string-append "NIX_BUILD_CORES="
-                                              (number->string (current-processor-count))))))
+                                              (number->string (current-processor-count))))
+                         (leaked-environment drv)))
             (status (with-output-to-log log-file
                       (lambda ()
                         (run-program-in-container
@@ -622,27 +866,27 @@ sources and of its inputs' outputs."
                          #:directory build-top
                          #:hostname "localhost")))))
        (unless (zero? status)
-         (raise (condition
-                 (&build-error (derivation drv) (log-tail (file-tail log-file 20)))
-                 (&message
-                  (message
-                   (format #f "build of ~a failed (~a); last lines of ~a:~%~a"
-                           (derivation-file-name drv)
-                           (cond ((status:exit-val status)
-                                  => (cut format #f "exit status ~a" <>))
-                                 ((status:term-sig status)
-                                  => (cut format #f "killed by signal ~a" <>))
-                                 (else status))
-                           log-file (file-tail log-file 20)))))))
+         (raise (build-failure
+                 drv
+                 (format #f "~a; last lines of ~a:~%~a"
+                         (cond ((status:exit-val status)
+                                => (cut format #f "builder exit status ~a" <>))
+                               ((status:term-sig status)
+                                => (cut format #f "builder killed by signal ~a" <>))
+                               (else status))
+                         log-file (file-tail log-file 20))
+                 #:log-tail (file-tail log-file 20))))
        (for-each
         (match-lambda
           ((output . path)
-           (unless (file-exists? (produced path))
-             (raise (condition
-                     (&build-error (derivation drv) (log-tail (file-tail log-file 20)))
-                     (&message
-                      (message (format #f "builder of ~a did not produce output ~s (~a)"
-                                       (derivation-file-name drv) output path))))))
+           (unless (false-if-exception (lstat (produced path)))
+             (raise (build-failure
+                     drv (format #f "the builder did not produce output ~s (~a)"
+                                 output path)
+                     #:log-tail (file-tail log-file 20))))
+           (when (fixed-output-derivation? drv)
+             (check-fixed-output drv (assoc-ref (derivation-outputs drv) output)
+                                 (produced path)))
            (register-output store (produced path) path
                             #:candidates (append inputs
                                                  (filter (cut valid-path? store <>)
@@ -651,13 +895,30 @@ sources and of its inputs' outputs."
            (check-references store drv output path)))
         outputs))))))
 
+(define (leaked-environment drv)
+  "Return the NAME=VALUE strings of the caller's environment variables that
+fixed-output DRV lets through (its #:leaked-env-vars); none for other
+derivations, whose result must not depend on the caller."
+  (if (fixed-output-derivation? drv)
+      (match (assoc "impureEnvVars" (derivation-builder-environment-vars drv))
+        (#f '())
+        ((_ . names)
+         (filter-map (lambda (name)
+                       (and=> (getenv name)
+                              (cut string-append name "=" <>)))
+                     (string-tokenize names))))
+      '()))
+
 (define (mkdir-p* dir)
   (unless (file-exists? dir)
     (mkdir-p* (dirname dir))
     (mkdir dir)))
 
 (define (with-output-to-log file thunk)
-  "Call THUNK with standard output and error going to FILE."
+  "Call THUNK with standard output and error going to FILE.  What the
+caller wrote before and has not flushed yet stays on its own output."
+  (force-output (current-output-port))
+  (force-output (current-error-port))
   (let ((port (open-file file "w0")))
     (dynamic-wind
       (const #t)
@@ -701,13 +962,50 @@ sources and of its inputs' outputs."
   (every (match-lambda ((_ . path) (valid-path? store path)))
          (derivation->output-paths drv)))
 
+(define* (derivation-build-plan store inputs
+                                #:key (substitutable-info (const #f)))
+  "Return two values: the derivations that must be built to make INPUTS, a
+list of <derivation-input>, valid in STORE, each after the derivations it
+needs; and the substitutes to download instead, the true values of
+(SUBSTITUTABLE-INFO ITEM) for the outputs of substitutable derivations.
+byre has no substitutes: by default nothing is downloaded."
+  (let loop ((inputs inputs) (build '()) (download '()) (seen vlist-null))
+    (match inputs
+      (() (values (reverse build) (reverse download)))
+      ((input . rest)
+       (let* ((drv (derivation-input-derivation input))
+              (key (derivation-file-name drv)))
+         (cond
+          ((or (vhash-assoc key seen) (valid-derivation-input? store input))
+           (loop rest build download seen))
+          ((and (substitutable-derivation? drv)
+                (let ((infos (map substitutable-info
+                                  (derivation-input-output-paths input))))
+                  (and (every ->bool infos) infos)))
+           => (lambda (infos)
+                (loop rest build (append (reverse infos) download)
+                      (vhash-cons key #t seen))))
+          (else
+           ;; What DRV needs comes first.
+           (let-values (((needed needed-download)
+                         (loop (derivation-inputs drv) '() '()
+                               (vhash-cons key #t seen))))
+             (loop rest
+                   (cons drv (append (reverse needed) build))
+                   (append (reverse needed-download) download)
+                   (fold (lambda (drv seen)
+                           (vhash-cons (derivation-file-name drv) #t seen))
+                         (vhash-cons key #t seen)
+                         needed))))))))))
+
 (define (build-derivations store derivations)
-  "Build DERIVATIONS, a list of <derivation>, <derivation-input> or .drv
-file names, and their inputs first, in containers; a derivation whose
+  "Build DERIVATIONS, a list of <derivation>, <derivation-input>, pairs
+(DERIVATION . OUTPUT) or .drv file names, and their inputs first, in containers; a derivation whose
 outputs are valid is not built again.  Return #t."
   (define (->derivation thing)
     (match thing
       ((? derivation? drv) drv)
+      (((? derivation? drv) . (? string?)) drv)
       ((? derivation-input? input) (derivation-input-derivation input))
       ((? string? file) (read-derivation-from-file file))))
   (let loop ((pending (map ->derivation derivations)) (done vlist-null))

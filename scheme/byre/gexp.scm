@@ -89,7 +89,8 @@
             gexp->derivation
             gexp->file
             gexp->script
-            built-derivations)
+            built-derivations
+            build-expression->derivation)
   #:re-export (%guile-for-build))
 
 ;;;
@@ -288,12 +289,21 @@ whose thing is the list of inputs."
     (list 'gexp (read port))))
 
 (define (read-escape plain splicing)
+  ;; #$x:out reads as (ungexp x "out"): a symbol's part after its last
+  ;; colon names an output.
   (lambda (chr port)
-    (if (eqv? (peek-char port) #\@)
-        (begin
-          (read-char port)
-          (list splicing (read port)))
-        (list plain (read port)))))
+    (let ((escape (if (eqv? (peek-char port) #\@)
+                      (begin (read-char port) splicing)
+                      plain)))
+      (match (read port)
+        ((? symbol? symbol)
+         (let ((name (symbol->string symbol)))
+           (match (string-rindex name #\:)
+             (#f (list escape symbol))
+             (colon (list escape
+                          (string->symbol (substring name 0 colon))
+                          (substring name (+ colon 1)))))))
+        (exp (list escape exp))))))
 
 (read-hash-extend #\$ (read-escape 'ungexp 'ungexp-splicing))
 (read-hash-extend #\+ (read-escape 'ungexp-native 'ungexp-native-splicing))
@@ -770,6 +780,8 @@ FILE-LIKE) pairs)."
   (define (source module)
     (or (search-path module-path (module-file module))
         (raise (condition
+                (&file-search-error (file-name (module-file module))
+                                    (search-path module-path))
                 (&message
                  (message (format #f "module ~s cannot be found on the load \
 path for with-imported-modules (looked in ~a)"
@@ -835,14 +847,17 @@ with the host guile; #$output in EXP is the derivation's output."
   (mlet* %store-monad ((store (current-state))
                        (lowered (lower-gexp exp #:system system #:target target
                                             #:module-path module-path))
+                       ;; The builder refers to the sources only: the
+                       ;; inputs' outputs may not be built yet.  The
+                       ;; derivation lists both, and its inputs are built
+                       ;; before it.
                        (builder (text-file (string-append name "-builder")
                                            (sexp->string (lowered-gexp-sexp lowered))
-                                           (delete-duplicates
-                                            (append (lowered-gexp-sources lowered)
-                                                    (append-map derivation-input-output-paths
-                                                                (lowered-gexp-inputs lowered)))))))
+                                           (lowered-gexp-sources lowered))))
+    (define-values (guile guile-inputs)
+      (guile-program (or guile-for-build (lowered-gexp-guile lowered))))
     (return
-     (derivation store name (or guile-for-build (lowered-gexp-guile lowered))
+     (derivation store name guile
                  `("--no-auto-compile"
                    ,@(append-map (lambda (dir) (list "-L" dir))
                                  (lowered-gexp-load-path lowered))
@@ -850,7 +865,7 @@ with the host guile; #$output in EXP is the derivation's output."
                                  (lowered-gexp-load-compiled-path lowered))
                    ,builder)
                  #:system system
-                 #:inputs (lowered-gexp-inputs lowered)
+                 #:inputs (append guile-inputs (lowered-gexp-inputs lowered))
                  #:sources (cons builder (lowered-gexp-sources lowered))
                  #:outputs (match (map gexp-output-name (gexp-outputs exp))
                              (() '("out"))
@@ -861,6 +876,20 @@ with the host guile; #$output in EXP is the derivation's output."
                  #:disallowed-references disallowed-references
                  #:local-build? local-build?
                  #:substitutable? substitutable?))))
+
+(define (guile-program guile)
+  "Return the file name of the guile program GUILE stands for and the
+derivation inputs that provide it: GUILE is a file name (the host's guile)
+or a derivation whose output has bin/guile, as Guix's %guile-for-build."
+  (match guile
+    ((? string?) (values guile '()))
+    ((? derivation?)
+     (values (string-append (derivation->output-path guile) "/bin/guile")
+             (list (derivation-input guile '("out")))))
+    (_ (raise (condition
+               (&message
+                (message (format #f "~s is not a guile for builds: expected \
+a file name or a derivation whose output has bin/guile" guile))))))))
 
 (define (sexp->string sexp)
   (call-with-output-string
@@ -913,3 +942,120 @@ paths."
   "Return, in the store monad, #t once DERIVATIONS are built."
   (mlet %store-monad ((store (current-state)))
     (return (build-derivations store derivations))))
+
+(define* (build-expression->derivation store name exp
+                                       #:key (system (%current-system))
+                                       (inputs '()) (outputs '("out"))
+                                       hash hash-algo recursive?
+                                       (env-vars '()) (modules '())
+                                       guile-for-build references-graphs
+                                       allowed-references disallowed-references
+                                       local-build? (substitutable? #t)
+                                       (properties '()))
+  "Return a derivation NAME whose builder evaluates EXP, a Scheme
+expression, with GUILE-FOR-BUILD (a derivation or a file name; by default
+%guile-for-build, else the host's guile).  EXP sees %output, the main
+output's file name, %outputs, an alist of OUTPUTS and their file names, and
+%build-inputs, an alist made from INPUTS, a list of (NAME DRV [OUTPUT]) or
+(NAME FILE) entries.  MODULES, module names, are imported and compiled for
+it; its `define-module' and `use-modules' forms are hoisted to the top.
+The build fails when EXP returns #f.  The other arguments are those of
+`derivation'.  This is Guix's older interface; gexps supersede it."
+  (define guile (or guile-for-build (%guile-for-build) %guile-program))
+
+  (define (module-form? form)
+    (match form
+      (((or 'define-module 'use-modules) . _) #t)
+      (_ #f)))
+
+  (define (input-output rest)
+    (match rest (() "out") ((output) output)))
+
+  (define input-derivations
+    (filter-map (match-lambda
+                  ((_ (? derivation? drv) . rest)
+                   (derivation-input drv (list (input-output rest))))
+                  ((_ (? derivation-path? file) . rest)
+                   (derivation-input (read-derivation-from-file file)
+                                     (list (input-output rest))))
+                  (_ #f))
+                inputs))
+
+  (define input-sources
+    (filter-map (match-lambda
+                  ((_ (? derivation?) . _) #f)
+                  ((_ (? derivation-path?) . _) #f)
+                  ((_ (? string? file) . _) file)
+                  (entry
+                   (raise (condition
+                           (&message
+                            (message (format #f "build-expression->derivation ~s: \
+~s is not an input: expected (NAME DERIVATION [OUTPUT]) or (NAME FILE)"
+                                             name entry)))))))
+                inputs))
+
+  (define build-inputs
+    (map (match-lambda
+           ((input-name (? derivation? drv) . rest)
+            (cons input-name (derivation->output-path drv (input-output rest))))
+           ((input-name (? derivation-path? file) . rest)
+            (cons input-name (derivation-path->output-path file (input-output rest))))
+           ((input-name file . _) (cons input-name file)))
+         inputs))
+
+  (define body
+    ;; EXP without its module forms, which the prologue has.
+    (match exp
+      ((_ ...) (remove module-form? exp))
+      (_ exp)))
+
+  (define text
+    (call-with-output-string
+      (lambda (port)
+        (write `(begin
+                  ,@(match exp
+                      ((_ ...) (filter module-form? exp))
+                      (_ '()))
+                  (define %output (getenv "out"))
+                  (define %outputs
+                    (map (lambda (output) (cons output (getenv output)))
+                         ',outputs))
+                  (define %build-inputs ',build-inputs))
+               port)
+        (write `(exit ,body) port))))
+
+  (define-values (guile-file guile-inputs) (guile-program guile))
+  (let* ((builder (add-text-to-store store (string-append name "-guile-builder")
+                                     text input-sources))
+         (mod+go (if (null? modules)
+                     #f
+                     (run-with-store store
+                       (mlet %store-monad ((dir (imported-modules modules))
+                                           (go (compiled-modules modules)))
+                         (return (cons dir go)))
+                       #:system system))))
+    (derivation store name guile-file
+                `("--no-auto-compile"
+                  ,@(match mod+go
+                      (#f '())
+                      ((dir . go) (list "-L" dir "-C" (derivation->output-path go))))
+                  ,builder)
+                #:system system
+                #:inputs (append guile-inputs input-derivations
+                                 (match mod+go
+                                   (#f '())
+                                   ((_ . go) (list (derivation-input go)))))
+                #:sources (append (list builder) input-sources
+                                  (match mod+go
+                                    (#f '())
+                                    ((dir . _) (list dir))))
+                #:outputs outputs
+                #:env-vars env-vars
+                #:hash hash #:hash-algo (or hash-algo 'sha256)
+                #:recursive? recursive?
+                #:references-graphs references-graphs
+                #:allowed-references allowed-references
+                #:disallowed-references disallowed-references
+                #:local-build? local-build?
+                #:substitutable? substitutable?
+                #:properties properties)))

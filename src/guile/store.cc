@@ -15,6 +15,7 @@
 #include "guile/bindings.hh"
 #include "store/base32.hh"
 #include "store/error.hh"
+#include "store/hash.hh"
 #include "store/local-store.hh"
 #include "store/nar.hh"
 #include "store/sha256.hh"
@@ -663,6 +664,23 @@ BYRE_DEFINE(nar_hash, "%nar-hash", 1, 0, 0, (SCM file),
     d = nar.finish();
   });
   return scm_cons(bytevector(store::Bytes(d)), scm_from_uint64(size));
+}
+#undef FUNC_NAME
+
+BYRE_DEFINE(file_hash, "%file-hash", 3, 0, 0, (SCM file, SCM recursive, SCM algo),
+            "Return the ALGORITHM hash (a symbol or string: sha1, sha256, "
+            "sha512) of FILE as a bytevector: of its NAR serialisation when "
+            "RECURSIVE? is true (FILE not followed), else of its contents "
+            "(FILE must be a regular file).")
+#define FUNC_NAME "%file-hash"
+{
+  check_string(file, 1, FUNC_NAME);
+  check_algorithm(algo, 3, FUNC_NAME);
+  std::vector<unsigned char> digest;
+  BYRE_GUARD(FUNC_NAME, {
+    digest = store::hash_file(str(file), scm_is_true(recursive), algorithm(algo));
+  });
+  return bytevector(store::Bytes(digest));
 }
 #undef FUNC_NAME
 

@@ -3,13 +3,20 @@
 // byre store: SHA-1, SHA-256 and SHA-512 through OpenSSL's EVP interface.
 #include "store/hash.hh"
 
+#include <fcntl.h>
 #include <openssl/evp.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 
 #include <new>
 #include <stdexcept>
 #include <string>
 
 #include "store/error.hh"
+#include "store/fd.hh"
+#include "store/nar.hh"
 
 namespace byre::store {
 
@@ -53,6 +60,32 @@ std::vector<unsigned char> Hasher::finish() {
     throw std::runtime_error("EVP_DigestFinal_ex failed");
   out.resize(len);
   return out;
+}
+
+std::vector<unsigned char> hash_file(const std::string& file, bool recursive,
+                                     std::string_view algorithm) {
+  Hasher hasher(algorithm);
+  if (recursive) {
+    dump_path(file, hasher);
+    return hasher.finish();
+  }
+  Fd in(::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
+  if (!in) throw_errno("open", file);
+  struct stat st;
+  if (::fstat(in.get(), &st) != 0) throw_errno("fstat", file);
+  if (!S_ISREG(st.st_mode))
+    throw invalid_input("not a regular file (a flat hash is of a file's contents)", file);
+  std::vector<unsigned char> buffer(128 * 1024);
+  for (;;) {
+    ssize_t n = ::read(in.get(), buffer.data(), buffer.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw_errno("read", file);
+    }
+    if (n == 0) break;
+    hasher.write(Bytes(buffer.data(), static_cast<std::size_t>(n)));
+  }
+  return hasher.finish();
 }
 
 }  // namespace byre::store

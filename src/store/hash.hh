@@ -8,6 +8,7 @@
 // OpenSSL EVP interface as Sha256.
 #pragma once
 
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -38,5 +39,12 @@ private:
 
 // True when ALGORITHM names a hash the store accepts.
 bool is_supported_hash(std::string_view algorithm) noexcept;
+
+// The ALGORITHM hash of FILE: of its NAR serialisation when RECURSIVE (FILE
+// is not followed if it is a symbolic link), else of its contents (FILE
+// must then be a regular file).  What a fixed-output build is checked
+// against.
+std::vector<unsigned char> hash_file(const std::string& file, bool recursive,
+                                     std::string_view algorithm);
 
 }  // namespace byre::store
