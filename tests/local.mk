@@ -19,6 +19,7 @@ SCHEME_TESTS =					\
   tests/scheme/monads.scm			\
   tests/scheme/store.scm			\
   tests/scheme/gexp.scm				\
+  tests/scheme/derivations.scm			\
   tests/scheme/modules.scm
 
 INTEGRATION_TESTS =				\

@@ -13,6 +13,23 @@
                gexp?
                gexp-input
                gexp-input?
+               gexp-input-thing
+               gexp-input-output
+               gexp-input-native?
+               gexp->approximate-sexp
+               gexp->sexp
+               gexp-extensions
+               &gexp-error
+               gexp-error?
+               &gexp-input-error
+               gexp-input-error?
+               gexp-error-invalid-input
+               let-system
+               <system-binding>
+               with-parameters
+               raw-derivation-file
+               raw-derivation-file?
+               imported-files
                gexp-inputs
                gexp-outputs
                gexp-modules
@@ -22,10 +39,18 @@
                lower-object
                local-file
                local-file?
+               local-file-file
+               local-file-absolute-file-name
+               local-file-name
+               local-file-recursive?
                plain-file
                plain-file?
+               plain-file-name
+               plain-file-content
                computed-file
                computed-file?
+               computed-file-name
+               computed-file-gexp
                program-file
                program-file?
                scheme-file

@@ -18,6 +18,7 @@
   #:use-module ((byre utils) #:select (call-with-temporary-directory))
   #:use-module (ice-9 match)
   #:use-module (srfi srfi-1)
+  #:use-module (srfi srfi-26)
   #:use-module (srfi srfi-9)
   #:use-module (srfi srfi-9 gnu)
   #:use-module (srfi srfi-34)
@@ -41,6 +42,13 @@
             gexp-modules
             gexp-extensions
             gexp->sexp*
+            gexp->sexp
+            gexp->approximate-sexp
+            &gexp-error
+            gexp-error?
+            &gexp-input-error
+            gexp-input-error?
+            gexp-error-invalid-input
 
             with-imported-modules
             with-extensions
@@ -75,6 +83,12 @@
             file-append
             file-append?
             file-union
+            let-system
+            with-parameters
+            raw-derivation-file
+            raw-derivation-file?
+            <system-binding>
+            imported-files
 
             lower-gexp
             lowered-gexp?
@@ -206,13 +220,23 @@ environment."
       (%gexp-input value "out" native?)))
 
 (define (ensure-input-list values native?)
-  "Turn VALUES, what an ungexp-splicing refers to, into one <gexp-input>
-whose thing is the list of inputs."
-  (unless (list? values)
-    (throw 'wrong-type-arg 'gexp "ungexp-splicing (#$@) needs a list: ~s"
-           (list values) (list values)))
-  (%gexp-input (map (lambda (value) (ensure-input value native?)) values)
-               "out" native?))
+  "Turn VALUES, what an ungexp-splicing refers to, into one <gexp-input>:
+for a list, one whose thing is the list of inputs; otherwise (a gexp, a
+let-system…) one whose value, once lowered, must be a list."
+  (if (list? values)
+      (%gexp-input (map (lambda (value) (ensure-input value native?)) values)
+                   "out" native?)
+      (ensure-input values native?)))
+
+(define (splice value)
+  ;; The value of a #$@ escape, appended to what follows it.
+  (unless (list? value)
+    (raise (condition
+            (&gexp-input-error (input value))
+            (&message
+             (message (format #f "ungexp-splicing (#$@) of ~s, which is not \
+a list" value))))))
+  value)
 
 (define-syntax gexp
   (lambda (s)
@@ -265,12 +289,14 @@ whose thing is the list of inputs."
                      ((head . tail)
                       (if (and (escape? #'head) (splicing? #'head))
                           (let ((formal (escape! #'head)))
-                            #`(append #,formal #,(loop #'tail)))
+                            #`(append (splice #,formal) #,(loop #'tail)))
                           (let* ((head-code (loop #'head))
                                  (tail-code (loop #'tail)))
                             #`(cons #,head-code #,tail-code))))
                      (atom #'(quote atom)))))))
-        (values code (reverse escapes))))
+        ;; The last escape first, as Guix orders a gexp's references:
+        ;; gexp-inputs, gexp-modules… list them in that order.
+        (values code escapes)))
 
     (syntax-case s ()
       ((_ exp)
@@ -282,6 +308,20 @@ whose thing is the list of inputs."
                         (current-imported-extensions)
                         (lambda #,(map cdr escapes) #,body)
                         (current-source-location))))))))
+
+;; An input that is not a file-like object nor a value that can be written
+;; in code (a procedure, a module…), as Guix reports it.
+(define-condition-type &gexp-error &error
+  gexp-error?)
+
+(define-condition-type &gexp-input-error &gexp-error
+  gexp-input-error?
+  (input gexp-error-invalid-input))
+
+(define (self-quoting? x)
+  "Return #t if X can appear as it is in the code a gexp lowers to."
+  (or (symbol? x) (string? x) (keyword? x) (pair? x) (null? x) (array? x)
+      (number? x) (boolean? x) (char? x)))
 
 ;; The reader syntax.  #$@ and #+@ are #$ and #+ followed by @.
 (read-hash-extend #\~
@@ -313,83 +353,121 @@ whose thing is the list of inputs."
 ;;; Inspecting gexps.
 ;;;
 
+(define (input-of thing output native?)
+  (if (gexp-input? thing)
+      thing
+      (%gexp-input thing output native?)))
+
+(define (interesting-input? thing)
+  ;; What lowering turns into a derivation input or a source.
+  (or (file-like? thing)
+      (and (string? thing) (direct-store-path? thing))))
+
 (define (gexp-inputs gexp)
   "Return the inputs GEXP refers to, nested gexps' included, as a list of
-<gexp-input> whose things are neither gexps nor lists."
-  (define (input->inputs input)
-    (match input
-      (($ <gexp-input> (? gexp? inner) _ _)
-       (gexp-inputs inner))
-      (($ <gexp-input> (? list? things) _ native?)
+<gexp-input>: those whose thing is a file-like object or a store file
+name.  The inputs of a gexp used with #+ (ungexp-native) are native, as
+are the elements of a list used with #+."
+  (define (reference-inputs reference native?)
+    (match reference
+      (($ <gexp-input> (? gexp? inner) _ inner-native?)
+       (gexp-inputs* inner (or native? inner-native?)))
+      (($ <gexp-input> (? list? things) _ list-native?)
+       ;; The elements, and those of nested lists, inherit the list's
+       ;; nativeness.
+       (let ((native? (or native? list-native?)))
+         (append-map (lambda (thing)
+                       (reference-inputs (input-of thing "out" native?) native?))
+                     things)))
+      (($ <gexp-input> thing output input-native?)
+       (if (interesting-input? thing)
+           (list (%gexp-input thing output (or native? input-native?)))
+           '()))
+      (_ '())))
+  (define (gexp-inputs* gexp native?)
+    (append-map (cut reference-inputs <> native?) (gexp-references gexp)))
+  (if (gexp? gexp)
+      (delete-duplicates (gexp-inputs* gexp #f))
+      '()))
+
+(define* (gexp-attribute gexp self-attribute #:optional (same? equal?))
+  "Return what (SELF-ATTRIBUTE G) gives for GEXP and for each gexp G it
+refers to, directly or in a list, without duplicates (by SAME?), or the
+empty list if GEXP is not a gexp."
+  (define (reference-gexps reference)
+    (match reference
+      (($ <gexp-input> (? gexp? inner) _ _) (list inner))
+      (($ <gexp-input> (? list? things) _ _)
        (append-map (lambda (thing)
-                     (input->inputs (if (gexp-input? thing)
-                                        thing
-                                        (%gexp-input thing "out" native?))))
+                     (reference-gexps (input-of thing "out" #f)))
                    things))
-      (($ <gexp-input> _ _ _) (list input))))
-  (delete-duplicates
-   (append-map (match-lambda
-                 ((? gexp-input? input) (input->inputs input))
-                 (_ '()))
-               (gexp-references gexp))))
+      (_ '())))
+  (if (gexp? gexp)
+      (delete-duplicates
+       (append (self-attribute gexp)
+               (append-map (lambda (inner)
+                             (gexp-attribute inner self-attribute same?))
+                           (append-map reference-gexps (gexp-references gexp))))
+       same?)
+      '()))
 
 (define (gexp-outputs gexp)
   "Return the outputs GEXP refers to with #$output, nested gexps' included."
-  (delete-duplicates
-   (append-map (match-lambda
-                 ((? gexp-output? output) (list output))
-                 (($ <gexp-input> (? gexp? inner) _ _) (gexp-outputs inner))
-                 (($ <gexp-input> (? list? things) _ _)
-                  (append-map (match-lambda
-                                ((? gexp? inner) (gexp-outputs inner))
-                                (($ <gexp-input> (? gexp? inner) _ _)
-                                 (gexp-outputs inner))
-                                (_ '()))
-                              things))
-                 (_ '()))
-               (gexp-references gexp))
-   (lambda (a b) (string=? (gexp-output-name a) (gexp-output-name b)))))
+  (gexp-attribute gexp
+                  (lambda (gexp) (filter gexp-output? (gexp-references gexp)))
+                  (lambda (a b)
+                    (string=? (gexp-output-name a) (gexp-output-name b)))))
+
+(define (module-entry-name entry)
+  ;; The module name of an entry of with-imported-modules.
+  (match entry
+    ((name '=> _) name)
+    (name name)))
 
 (define (gexp-modules gexp)
-  "Return the module names GEXP and the gexps it refers to need."
-  (delete-duplicates
-   (append (gexp-self-modules gexp)
-           (append-map (match-lambda
-                         (($ <gexp-input> (? gexp? inner) _ _) (gexp-modules inner))
-                         (($ <gexp-input> (? list? things) _ _)
-                          (append-map (match-lambda
-                                        ((? gexp? inner) (gexp-modules inner))
-                                        (($ <gexp-input> (? gexp? inner) _ _)
-                                         (gexp-modules inner))
-                                        (_ '()))
-                                      things))
-                         (_ '()))
-                       (gexp-references gexp)))))
+  "Return the module names (and (NAME => FILE-LIKE) entries) GEXP and the
+gexps it refers to need, each name once; the empty list if GEXP is not a
+gexp."
+  (gexp-attribute gexp gexp-self-modules
+                  (lambda (a b)
+                    (equal? (module-entry-name a) (module-entry-name b)))))
 
 (define (gexp-extensions gexp)
-  "Return the extensions GEXP and the gexps it refers to need."
-  (delete-duplicates
-   (append (gexp-self-extensions gexp)
-           (append-map (match-lambda
-                         (($ <gexp-input> (? gexp? inner) _ _) (gexp-extensions inner))
-                         (_ '()))
-                       (gexp-references gexp)))))
+  "Return the extensions GEXP and the gexps it refers to need, each once;
+the empty list if GEXP is not a gexp."
+  (gexp-attribute gexp gexp-self-extensions))
 
-(define (gexp->sexp* gexp lower)
+(define* (gexp->sexp* gexp lower #:optional native?)
   "Return the S-expression of GEXP, each input replaced by (LOWER INPUT),
 each output by (LOWER OUTPUT), and nested gexps by their own S-expression.
-LOWER is a procedure taking a <gexp-input> or a <gexp-output>."
-  (define (value reference)
+LOWER is a procedure taking a <gexp-input> or a <gexp-output>; an input
+under a #+ escape is given to it as native, whatever its own escape."
+  (define (value reference native?)
     (match reference
-      (($ <gexp-input> (? gexp? inner) _ _)
-       (gexp->sexp* inner lower))
-      (($ <gexp-input> (? list? things) _ native?)
+      (($ <gexp-input> (? gexp? inner) _ inner-native?)
+       (gexp->sexp* inner lower (or native? inner-native?)))
+      (($ <gexp-input> (? list? things) _ list-native?)
        (map (lambda (thing)
-              (value (if (gexp-input? thing) thing (%gexp-input thing "out" native?))))
+              (value (input-of thing "out" (or native? list-native?))
+                     (or native? list-native?)))
             things))
+      (($ <gexp-input> thing output input-native?)
+       (lower (if (and native? (not input-native?))
+                  (%gexp-input thing output #t)
+                  reference)))
       (_ (lower reference))))
-  (apply (gexp-proc gexp) (map value (gexp-references gexp))))
+  (apply (gexp-proc gexp)
+         (map (cut value <> native?) (gexp-references gexp))))
 
+(define (gexp->approximate-sexp gexp)
+  "Return the S-expression of GEXP with its inputs left as they are when
+they can be written in code, and (*approximate*) for file-like objects and
+outputs: what GEXP does, without lowering anything (for messages and
+checks)."
+  (gexp->sexp* gexp
+               (match-lambda
+                 (($ <gexp-input> (? self-quoting? thing) _ _) thing)
+                 (_ '(*approximate*)))))
 
 ;;;
 ;;; File-like objects and their compilers.
@@ -436,21 +514,26 @@ systems, returns in the store monad a store file name or a derivation."
              #f
              %gexp-compilers))
 
-(define* (lower-object object #:optional (system (%current-system))
-                       #:key (target #f))
-  "Return, in the store monad, OBJECT lowered: a store file name or a
-derivation.  OBJECT is a file-like object (local-file, plain-file,
-computed-file…), a derivation, or a store file name."
+(define* (lower-object object #:optional system #:key (target #f))
+  "Return, in the store monad, OBJECT lowered for SYSTEM (by default
+%current-system when the value runs): a store file name or a derivation.
+OBJECT is a file-like object (local-file, plain-file, computed-file…), a
+derivation, or a store file name; anything else raises &gexp-input-error."
   (match object
     ((? derivation?) (with-monad %store-monad (return object)))
     ((? string?) (with-monad %store-monad (return object)))
     (_
      (match (lookup-compiler object)
        (#f (raise (condition
+                   (&gexp-input-error (input object))
                    (&message
                     (message (format #f "~s is not a file-like object: \
 nothing knows how to put it in the store" object))))))
-       (compiler ((gexp-compiler-lower compiler) object system target))))))
+       (compiler
+        (lambda (store)
+          (((gexp-compiler-lower compiler) object
+            (or system (%current-system)) target)
+           store)))))))
 
 ;;; local-file
 
@@ -542,43 +625,58 @@ CONTENT, a string or a bytevector."
 
 (define* (computed-file name gexp #:key guile (options '()))
   "Return an object standing for the store item NAME built by GEXP, which
-must create the file or directory #$output."
+must create the file or directory #$output, with GUILE (a file name or a
+derivation; by default %guile-for-build, else the host's guile).  OPTIONS
+are more keyword arguments for `gexp->derivation'."
   (%computed-file name gexp guile options))
 
 (define-gexp-compiler (computed-file-compiler (file computed-file?) system target)
   (apply gexp->derivation (computed-file-name file) (computed-file-gexp file)
-         #:system system (computed-file-options file)))
+         #:system system
+         #:guile-for-build (or (computed-file-guile file) (%guile-for-build))
+         (computed-file-options file)))
 
 (define-record-type <program-file>
-  (%program-file name gexp guile)
+  (%program-file name gexp guile module-path)
   program-file?
-  (name  program-file-name)
-  (gexp  program-file-gexp)
-  (guile program-file-guile))
+  (name        program-file-name)
+  (gexp        program-file-gexp)
+  (guile       program-file-guile)
+  (module-path program-file-module-path))
 
-(define* (program-file name gexp #:key guile module-path)
+(define* (program-file name gexp #:key guile (module-path %load-path))
   "Return an object standing for an executable script NAME that runs GEXP
-with Guile, its imported modules on the load path."
-  (%program-file name gexp guile))
+with GUILE (a file name or a derivation; by default %guile-for-build, else
+the host's guile), its imported modules, found on MODULE-PATH, on the load
+path."
+  (%program-file name gexp guile module-path))
 
 (define-gexp-compiler (program-file-compiler (file program-file?) system target)
-  (gexp->script (program-file-name file) (program-file-gexp file)))
+  (gexp->script (program-file-name file) (program-file-gexp file)
+                #:guile (or (program-file-guile file) (%guile-for-build))
+                #:module-path (program-file-module-path file)
+                #:system system))
 
 (define-record-type <scheme-file>
-  (%scheme-file name gexp splice?)
+  (%scheme-file name gexp splice? set-load-path?)
   scheme-file?
-  (name    scheme-file-name)
-  (gexp    scheme-file-gexp)
-  (splice? scheme-file-splice?))
+  (name           scheme-file-name)
+  (gexp           scheme-file-gexp)
+  (splice?        scheme-file-splice?)
+  (set-load-path? scheme-file-set-load-path?))
 
-(define* (scheme-file name gexp #:key splice? set-load-path?)
+(define* (scheme-file name gexp #:key splice? (set-load-path? #t))
   "Return an object standing for the file NAME holding the code of GEXP.
-With SPLICE?, GEXP is a sequence of top-level forms."
-  (%scheme-file name gexp splice?))
+With SPLICE?, GEXP is a sequence of top-level forms.  With SET-LOAD-PATH?,
+the file first puts GEXP's imported modules and extensions on the load
+paths."
+  (%scheme-file name gexp splice? set-load-path?))
 
 (define-gexp-compiler (scheme-file-compiler (file scheme-file?) system target)
   (gexp->file (scheme-file-name file) (scheme-file-gexp file)
-              #:splice? (scheme-file-splice? file)))
+              #:splice? (scheme-file-splice? file)
+              #:set-load-path? (scheme-file-set-load-path? file)
+              #:system system))
 
 ;;; mixed-text-file, text-file*
 
@@ -634,6 +732,85 @@ the latter."
   "Return an object standing for the file name of BASE, a file-like
 object, followed by SUFFIX, strings."
   (%file-append base suffix))
+
+;;; let-system, with-parameters, raw-derivation-file
+
+(define-record-type <system-binding>
+  (system-binding proc)
+  system-binding?
+  (proc system-binding-proc))              ;(SYSTEM TARGET) -> value
+
+(define-syntax let-system
+  (syntax-rules ()
+    "Bind SYSTEM (and TARGET) to the system (and cross-compilation target,
+or #f) an object is lowered for, in BODY, whose value is used as the
+object: as a gexp input, BODY runs when the gexp is lowered."
+    ((_ (system target) body ...)
+     (system-binding (lambda (system target) body ...)))
+    ((_ system body ...)
+     (system-binding (lambda (system target) body ...)))))
+
+(define-gexp-compiler (system-binding-compiler (binding system-binding?)
+                                               system target)
+  (lower-object ((system-binding-proc binding) system target) system
+                #:target target))
+
+(define-record-type <parameterized>
+  (parameterized parameters values thunk)
+  parameterized?
+  (parameters parameterized-parameters)   ;list of parameters
+  (values     parameterized-values)       ;thunk returning their values
+  (thunk      parameterized-thunk))       ;thunk returning the object
+
+(define-syntax-rule (with-parameters ((parameter value) ...) body ...)
+  "Return an object that stands for the value of BODY… with each PARAMETER
+bound to VALUE (e.g. %current-system) when it is lowered, not when it is
+made."
+  (parameterized (list parameter ...)
+                 (lambda () (list value ...))
+                 (lambda () body ...)))
+
+(define (with-parameters* parameters values thunk)
+  ;; Call THUNK with PARAMETERS bound to VALUES.
+  (match parameters
+    (() (thunk))
+    ((parameter . rest)
+     (parameterize ((parameter (car values)))
+       (with-parameters* rest (cdr values) thunk)))))
+
+(define-gexp-compiler (parameterized-compiler (object parameterized?)
+                                              system target)
+  (lambda (store)
+    (with-parameters* (parameterized-parameters object)
+                      ((parameterized-values object))
+      (lambda ()
+        ;; The system and target the parameters say, if they are among them.
+        (let ((parameters (parameterized-parameters object)))
+          ((lower-object ((parameterized-thunk object))
+                         (if (memq %current-system parameters)
+                             (%current-system)
+                             system)
+                         #:target (if (memq %current-target-system parameters)
+                                      (%current-target-system)
+                                      target))
+           store))))))
+
+(define-record-type <raw-derivation-file>
+  (raw-derivation-file object)
+  raw-derivation-file?
+  (object raw-derivation-file-object))
+
+(set-record-type-printer! <raw-derivation-file>
+  (lambda (raw port)
+    (format port "#<raw-derivation-file ~s>" (raw-derivation-file-object raw))))
+
+(define-gexp-compiler (raw-derivation-file-compiler (raw raw-derivation-file?)
+                                                    system target)
+  ;; As an input, the .drv file itself (a source), not the derivation's
+  ;; output (see lower-input).
+  (mlet %store-monad ((drv (lower-object (raw-derivation-file-object raw)
+                                         system #:target target)))
+    (return (derivation-file-name drv))))
 
 ;;; file-union
 
@@ -695,121 +872,251 @@ item, a derivation's output, or a file-append's file name."
 (define (file-like? object)
   (or (file-append? object) (lookup-compiler object) (derivation? object)))
 
-(define* (lower-gexp exp #:key (system (%current-system)) target
-                     (module-path %load-path))
+(define (current-system-at-bind)
+  ;; %current-system when the monadic value runs, not when it is made.
+  (lambda (store) (values (%current-system) store)))
+
+(define (current-target-at-bind)
+  (lambda (store) (values (%current-target-system) store)))
+
+(define (lower-input input system target)
+  "Return, in the store monad, INPUT, a <gexp-input>, lowered for SYSTEM
+and TARGET (#f for a native input): (VALUE . DEPENDENCY), VALUE what the
+code gets (a file name…), DEPENDENCY a <derivation-input>, a source
+store item, or #f."
+  (define target* (if (gexp-input-native? input) #f target))
+  (with-monad %store-monad
+    (match input
+      (($ <gexp-input> ($ <file-append> base suffix) output native?)
+       (mlet %store-monad ((lowered (lower-input (%gexp-input base output native?)
+                                                 system target)))
+         (match lowered
+           ((name . dep)
+            (return (cons (string-append name (string-concatenate suffix))
+                          dep))))))
+      (($ <gexp-input> ($ <system-binding> proc) output native?)
+       (let ((value (proc system target*)))
+         (if (interesting-input? value)
+             (lower-input (%gexp-input value output native?) system target)
+             (return (cons value #f)))))
+      (($ <gexp-input> ($ <parameterized> parameters values thunk) output native?)
+       (lambda (store)
+         (with-parameters* parameters (values)
+           (lambda ()
+             ((lower-input (%gexp-input (thunk) output native?)
+                           (if (memq %current-system parameters)
+                               (%current-system)
+                               system)
+                           (if (memq %current-target-system parameters)
+                               (%current-target-system)
+                               target))
+              store)))))
+      (($ <gexp-input> ($ <raw-derivation-file> object) _ _)
+       (mlet %store-monad ((drv (lower-object object system #:target target*)))
+         (let ((file (derivation-file-name drv)))
+           (return (cons file file)))))
+      (($ <gexp-input> (? string? item) _ _)
+       ;; A store file name: a source.
+       (return (cons item item)))
+      (($ <gexp-input> thing output _)
+       (mlet %store-monad ((lowered (lower-object thing system #:target target*)))
+         (return
+          (if (derivation? lowered)
+              (cons (derivation->output-path lowered output)
+                    (derivation-input lowered (list output)))
+              (cons lowered lowered))))))))
+
+(define* (lower-gexp exp #:key system (target 'current)
+                     (module-path %load-path)
+                     (effective-version (effective-version))
+                     (guile-for-build (%guile-for-build))
+                     graft? deprecation-warnings)
   "Return, in the store monad, EXP lowered: its S-expression with every
 file-like input replaced by its file name, the derivations and sources it
-needs, the guile that runs it and the load paths of its imported
-modules."
-  (define (lower-input input)
-    ;; (FILE-NAME . INPUT-OR-SOURCE) for a file-like input, else its value.
-    (with-monad %store-monad
-     (match input
-      (($ <gexp-input> (? file-like? thing) output _)
-       (match thing
-         (($ <file-append> base suffix)
-          (mlet %store-monad ((lowered (lower-input (%gexp-input base output #f))))
-            (match lowered
-              ((name . dep) (return (cons (string-append name (string-concatenate suffix))
-                                          dep))))))
-         (_
-          (mlet %store-monad ((lowered (lower-object thing system #:target target)))
-            (return
-             (if (derivation? lowered)
-                 (cons (derivation->output-path lowered output)
-                       (derivation-input lowered (list output)))
-                 (cons lowered lowered)))))))
-      (($ <gexp-input> thing _ _)
-       (return (cons thing #f))))))
+needs, the guile that runs it and the load paths of its imported modules
+and extensions (under share/guile/site/EFFECTIVE-VERSION).  SYSTEM (by
+default %current-system when the value runs) and TARGET (by default
+%current-target-system; #f for no cross-compilation) are what inputs are
+lowered for; native (#+) inputs are lowered with no target.  An input that
+is neither file-like nor a value code can hold raises &gexp-input-error.
+GRAFT? and DEPRECATION-WARNINGS are accepted for Guix's sake: byre has no
+grafts, and no daemon to warn."
+  (define inputs (gexp-inputs exp))
+  (define module-names (gexp-modules exp))
 
-  (mlet* %store-monad ((lowered (mapm %store-monad lower-input (gexp-inputs exp)))
-                       ;; Extensions: packages whose Guile modules the
-                       ;; build side loads.
+  (mlet* %store-monad ((system (if system (return system) (current-system-at-bind)))
+                       (target (if (eq? target 'current)
+                                   (current-target-at-bind)
+                                   (return target)))
+                       (lowered (mapm %store-monad
+                                      (cut lower-input <> system target)
+                                      inputs))
                        (extensions (mapm %store-monad
                                          (lambda (extension)
-                                           (lower-input (%gexp-input extension "out" #f)))
+                                           (lower-input (%gexp-input extension "out" #f)
+                                                        system target))
                                          (gexp-extensions exp)))
-                       (modules (let ((names (gexp-modules exp)))
-                                  (if (null? names)
-                                      (return #f)
-                                      (imported-modules names #:module-path module-path))))
-                       (compiled (let ((names (gexp-modules exp)))
-                                   (if (null? names)
-                                       (return #f)
-                                       (compiled-modules names #:module-path module-path)))))
-    (define table
-      (map (lambda (input value) (cons input value))
-           (gexp-inputs exp) lowered))
+                       (modules (if (null? module-names)
+                                    (return #f)
+                                    (imported-modules module-names
+                                                      #:module-path module-path
+                                                      #:system system)))
+                       (compiled (if (null? module-names)
+                                     (return #f)
+                                     (compiled-modules module-names
+                                                       #:module-path module-path
+                                                       #:extensions (gexp-extensions exp)
+                                                       #:system system))))
+    (define table (map cons inputs lowered))
     (define (lower reference)
       (match reference
         (($ <gexp-output> name) `((@ (guile) getenv) ,name))
-        ;; assoc: gexp-inputs drops inputs equal to another, and the same
-        ;; object may appear twice in a gexp.
         (_ (match (assoc reference table)
              ((_ . (value . _)) value)
-             (#f (match reference (($ <gexp-input> thing _ _) thing)))))))
-    (define deps (filter-map cdr (append lowered extensions)))
+             (#f (match reference
+                   (($ <gexp-input> (? self-quoting? thing) _ _) thing)
+                   (($ <gexp-input> thing _ _)
+                    (raise (condition
+                            (&gexp-input-error (input thing))
+                            (&message
+                             (message
+                              (format #f "~s cannot be used in a gexp: it is \
+neither a file-like object nor a value code can hold" thing))))))))))))
+    (define (dependency lowered) (and (pair? lowered) (cdr lowered)))
+    (define deps (filter-map dependency (append lowered extensions)))
+    (define (store-directory lowered)
+      ;; What a lowered module directory stands for: a store item or a
+      ;; derivation's output.
+      (if (derivation? lowered) (derivation->output-path lowered) lowered))
     (define extension-directories (map car extensions))
-    (return (lowered-gexp (gexp->sexp* exp lower)
-                          (append (filter derivation-input? deps)
-                                  (if compiled (list (derivation-input compiled)) '()))
-                          (append (filter string? deps)
-                                  (if modules (list modules) '()))
-                          (guile-for-build)
-                          (append (if modules (list modules) '())
-                                  (map (lambda (dir)
-                                         (string-append dir "/share/guile/site/"
-                                                        (effective-version)))
-                                       extension-directories))
-                          (append (if compiled
-                                      (list (derivation->output-path compiled))
-                                      '())
-                                  (map (lambda (dir)
-                                         (string-append dir "/lib/guile/"
-                                                        (effective-version)
-                                                        "/site-ccache"))
-                                       extension-directories))))))
+    (let ((sexp (gexp->sexp* exp lower)))
+      (return
+       (lowered-gexp sexp
+                     (delete-duplicates
+                      (append (filter derivation-input? deps)
+                              (if (derivation? modules)
+                                  (list (derivation-input modules))
+                                  '())
+                              (if compiled (list (derivation-input compiled)) '())))
+                     (delete-duplicates
+                      (append (filter string? deps)
+                              (if (string? modules) (list modules) '())))
+                     (match guile-for-build
+                       ((? derivation? drv) (derivation-input drv '("out")))
+                       (#f %guile-program)
+                       (guile guile))
+                     (append (if modules (list (store-directory modules)) '())
+                             (map (cut string-append <> "/share/guile/site/"
+                                       effective-version)
+                                  extension-directories))
+                     (append (if compiled
+                                 (list (derivation->output-path compiled))
+                                 '())
+                             (map (cut string-append <> "/lib/guile/"
+                                       effective-version "/site-ccache")
+                                  extension-directories)))))))
 
-(define* (imported-modules modules #:key (name "module-import")
+(define (gexp->sexp exp system target)
+  "Return, in the store monad, the S-expression of EXP lowered for SYSTEM
+and TARGET."
+  (mlet %store-monad ((lowered (lower-gexp exp #:system system #:target target)))
+    (return (lowered-gexp-sexp lowered))))
+
+(define (module-file-name module)
+  ;; (guix build utils) -> "guix/build/utils.scm"
+  (string-append (string-join (map symbol->string module) "/") ".scm"))
+
+(define* (imported-files files #:key (name "file-import") system
+                         (guile (%guile-for-build)))
+  "Return, in the store monad, a store directory NAME holding FILES, a list
+of (FILE-NAME . SOURCE) pairs: SOURCE is a file name, whose content is
+copied, or a file-like object.  With file names only, the result is a store
+item, added directly; with a file-like object, it is a derivation whose
+output has, at FILE-NAME, a link to the object's store item."
+  (define (check-file-name file)
+    (when (or (string-prefix? "/" file)
+              (member ".." (string-split file #\/)))
+      (raise (condition
+              (&message
+               (message (format #f "imported-files: ~s must be a relative \
+file name inside the directory" file)))))))
+  (for-each (match-lambda ((file . _) (check-file-name file))) files)
+  (if (every (match-lambda ((_ . (? string?)) #t) (_ #f)) files)
+      (mlet %store-monad ((store (current-state)))
+        (return
+         (call-with-temporary-directory
+          (lambda (dir)
+            (for-each (match-lambda
+                        ((file . source)
+                         (let ((target (string-append dir "/" file)))
+                           (mkdir-p* (dirname target))
+                           (copy-file source target))))
+                      files)
+            (add-to-store store name #t "sha256" dir)))))
+      (mlet %store-monad ((entries
+                           (mapm %store-monad
+                                 (match-lambda
+                                   ((file . (? string? source))
+                                    (mlet %store-monad ((item (interned-file
+                                                               source (basename file))))
+                                      (return (list file item))))
+                                   ((file . object)
+                                    (return (list file object))))
+                                 files)))
+        (gexp->derivation
+         name
+         (gexp
+          (begin
+            (define (mkdir-p dir)
+              (unless (file-exists? dir)
+                (mkdir-p (dirname dir))
+                (mkdir dir)))
+            (mkdir (ungexp output))
+            (for-each (lambda (entry)
+                        (let ((target (string-append (ungexp output) "/" (car entry))))
+                          (mkdir-p (dirname target))
+                          (symlink (cadr entry) target)))
+                      '(ungexp entries))))
+         #:system system
+         #:guile-for-build guile
+         #:local-build? #t))))
+
+(define* (imported-modules modules #:key (name "module-import") system
+                           (guile (%guile-for-build))
                            (module-path %load-path))
   "Return, in the store monad, a store directory holding the source files
-of MODULES, a list of module names found on MODULE-PATH (or (NAME =>
-FILE-LIKE) pairs)."
-  (define (module-file module)
-    (string-append (string-join (map symbol->string module) "/") ".scm"))
+of MODULES: module names found on MODULE-PATH, or (NAME => FILE-LIKE)
+entries, whose source is FILE-LIKE.  The result is a store item, or a
+derivation when some entries are file-like (see `imported-files')."
   (define (source module)
-    (or (search-path module-path (module-file module))
-        (raise (condition
-                (&file-search-error (file-name (module-file module))
-                                    (search-path module-path))
-                (&message
-                 (message (format #f "module ~s cannot be found on the load \
+    (let ((file (module-file-name module)))
+      (or (search-path module-path file)
+          (raise (condition
+                  (&file-search-error (file-name file)
+                                      (search-path module-path))
+                  (&message
+                   (message (format #f "module ~s cannot be found on the load \
 path for with-imported-modules (looked in ~a)"
-                                  module (string-join module-path ":"))))))))
-  (mlet %store-monad ((store (current-state)))
-    (return
-     (call-with-temporary-directory
-      (lambda (dir)
-        (for-each (lambda (module)
-                    (let ((target (string-append dir "/" (module-file module))))
-                      (mkdir-p* (dirname target))
-                      (copy-file (source module) target)))
-                  modules)
-        (add-to-store store name #t "sha256" dir))))))
+                                    module (string-join module-path ":")))))))))
+  (imported-files (map (match-lambda
+                         ((name '=> object) (cons (module-file-name name) object))
+                         (name (cons (module-file-name name) (source name))))
+                       modules)
+                  #:name name #:system system #:guile guile))
 
 (define* (compiled-modules modules #:key (name "module-import-compiled")
-                           (module-path %load-path))
-  "Return, in the store monad, a derivation whose output holds MODULES
-compiled with the host's guile.  Compiling is a build, in a fresh process:
-the same modules give the same output, which is built once."
+                           system (guile (%guile-for-build))
+                           (module-path %load-path) (extensions '()))
+  "Return, in the store monad, a derivation whose output holds MODULES (as
+for `imported-modules') compiled, EXTENSIONS' modules on the load path.
+Compiling is a build, in a fresh process: the same modules give the same
+output, which is built once."
   (define files
     (map (lambda (module)
-           (string-join (map symbol->string module) "/"))
+           (string-drop-right (module-file-name (module-entry-name module)) 4))
          modules))
-  (mlet %store-monad ((sources (mlet %store-monad
-                                  ((dir (imported-modules modules
-                                                          #:module-path module-path)))
-                                (return (store-item dir)))))
+  (mlet %store-monad ((sources (imported-modules modules #:module-path module-path
+                                                 #:system system #:guile guile)))
     (gexp->derivation
      name
      (gexp
@@ -819,8 +1126,20 @@ the same modules give the same output, which is built once."
           (unless (file-exists? dir)
             (mkdir-p (dirname dir))
             (mkdir dir)))
-        ;; The modules may import each other.
-        (set! %load-path (cons (ungexp sources) %load-path))
+        ;; The modules may import each other and the extensions'.
+        (set! %load-path
+          (cons (ungexp sources)
+                (append (map (lambda (dir)
+                               (string-append dir "/share/guile/site/"
+                                              (effective-version)))
+                             '(ungexp extensions))
+                        %load-path)))
+        (set! %load-compiled-path
+          (append (map (lambda (dir)
+                         (string-append dir "/lib/guile/" (effective-version)
+                                        "/site-ccache"))
+                       '(ungexp extensions))
+                  %load-compiled-path))
         (for-each (lambda (file)
                     (let ((target (string-append (ungexp output) "/" file ".go")))
                       (mkdir-p (dirname target))
@@ -828,7 +1147,10 @@ the same modules give the same output, which is built once."
                                     #:output-file target
                                     #:opts '(#:warnings ()))))
                   '(ungexp files))))
-     #:module-path module-path)))
+     #:system system
+     #:guile-for-build guile
+     #:module-path module-path
+     #:local-build? #t)))
 
 (define (mkdir-p* dir)
   (unless (file-exists? dir)
@@ -836,26 +1158,79 @@ the same modules give the same output, which is built once."
     (mkdir dir)))
 
 (define* (gexp->derivation name exp
-                           #:key (system (%current-system)) target
+                           #:key system (target 'current)
                            (module-path %load-path)
+                           (modules '())
+                           references-graphs
                            allowed-references disallowed-references
+                           leaked-env-vars
                            (env-vars '()) hash (hash-algo 'sha256) recursive?
                            (local-build? #f) (substitutable? #t)
-                           guile-for-build)
+                           (properties '())
+                           (effective-version (effective-version))
+                           (script-name (string-append name "-builder"))
+                           guile-for-build graft? deprecation-warnings)
   "Return, in the store monad, a derivation NAME whose builder runs EXP
-with the host guile; #$output in EXP is the derivation's output."
+with GUILE-FOR-BUILD (by default %guile-for-build, else the host's guile);
+#$output in EXP is the derivation's output.  SYSTEM defaults to
+%current-system when the value runs.  MODULES are imported as with
+`with-imported-modules'.  REFERENCES-GRAPHS is a list of (FILE-NAME THING
+[OUTPUT]): THING, file-like, is lowered and its closure written to
+FILE-NAME in the build directory.  ALLOWED-REFERENCES and
+DISALLOWED-REFERENCES list output names and file-like objects.  The other
+keywords are those of `derivation'."
+  (define exp*
+    ;; #:modules, as with-imported-modules would have them.
+    (if (null? modules)
+        exp
+        (make-gexp (list (%gexp-input exp "out" #f)) modules '()
+                   identity (gexp-location exp))))
+
+  (define (lower-reference system)
+    (lambda (thing)
+      (if (string? thing)
+          (with-monad %store-monad (return thing))
+          (mlet %store-monad ((lowered (lower-input (%gexp-input thing "out" #f)
+                                                    system #f)))
+            (return (car lowered))))))
+
   (mlet* %store-monad ((store (current-state))
-                       (lowered (lower-gexp exp #:system system #:target target
-                                            #:module-path module-path))
+                       (system (if system (return system) (current-system-at-bind)))
+                       (lowered (lower-gexp exp* #:system system #:target target
+                                            #:module-path module-path
+                                            #:effective-version effective-version
+                                            #:guile-for-build guile-for-build))
+                       (graphs (mapm %store-monad
+                                     (match-lambda
+                                       ((file thing . output)
+                                        (mlet %store-monad
+                                            ((lowered (lower-input
+                                                       (%gexp-input thing
+                                                                    (match output
+                                                                      (() "out")
+                                                                      ((o) o))
+                                                                    #f)
+                                                       system #f)))
+                                          (return (cons file lowered)))))
+                                     (or references-graphs '())))
+                       (allowed (if allowed-references
+                                    (mapm %store-monad (lower-reference system)
+                                          allowed-references)
+                                    (return #f)))
+                       (disallowed (if disallowed-references
+                                       (mapm %store-monad (lower-reference system)
+                                             disallowed-references)
+                                       (return #f)))
                        ;; The builder refers to the sources only: the
                        ;; inputs' outputs may not be built yet.  The
                        ;; derivation lists both, and its inputs are built
                        ;; before it.
-                       (builder (text-file (string-append name "-builder")
+                       (builder (text-file script-name
                                            (sexp->string (lowered-gexp-sexp lowered))
                                            (lowered-gexp-sources lowered))))
     (define-values (guile guile-inputs)
-      (guile-program (or guile-for-build (lowered-gexp-guile lowered))))
+      (guile-program (lowered-gexp-guile lowered)))
+    (define graph-deps (map (match-lambda ((_ . (_ . dep)) dep)) graphs))
     (return
      (derivation store name guile
                  `("--no-auto-compile"
@@ -865,27 +1240,39 @@ with the host guile; #$output in EXP is the derivation's output."
                                  (lowered-gexp-load-compiled-path lowered))
                    ,builder)
                  #:system system
-                 #:inputs (append guile-inputs (lowered-gexp-inputs lowered))
-                 #:sources (cons builder (lowered-gexp-sources lowered))
+                 #:inputs (append guile-inputs (lowered-gexp-inputs lowered)
+                                  (filter derivation-input? graph-deps))
+                 #:sources (append (list builder) (lowered-gexp-sources lowered)
+                                   (filter string? graph-deps))
                  #:outputs (match (map gexp-output-name (gexp-outputs exp))
                              (() '("out"))
                              (names (delete-duplicates names)))
                  #:env-vars env-vars
                  #:hash hash #:hash-algo hash-algo #:recursive? recursive?
-                 #:allowed-references allowed-references
-                 #:disallowed-references disallowed-references
+                 #:references-graphs (and references-graphs
+                                          (map (match-lambda
+                                                 ((file . (path . _)) (cons file path)))
+                                               graphs))
+                 #:allowed-references allowed
+                 #:disallowed-references disallowed
+                 #:leaked-env-vars leaked-env-vars
                  #:local-build? local-build?
-                 #:substitutable? substitutable?))))
+                 #:substitutable? substitutable?
+                 #:properties properties))))
 
 (define (guile-program guile)
   "Return the file name of the guile program GUILE stands for and the
-derivation inputs that provide it: GUILE is a file name (the host's guile)
-or a derivation whose output has bin/guile, as Guix's %guile-for-build."
+derivation inputs that provide it: GUILE is a file name (the host's guile),
+or a derivation (or an input of one) whose output has bin/guile, as Guix's
+%guile-for-build."
   (match guile
     ((? string?) (values guile '()))
-    ((? derivation?)
-     (values (string-append (derivation->output-path guile) "/bin/guile")
-             (list (derivation-input guile '("out")))))
+    ((? derivation?) (guile-program (derivation-input guile '("out"))))
+    ((? derivation-input? input)
+     (values (string-append (derivation->output-path
+                             (derivation-input-derivation input))
+                            "/bin/guile")
+             (list input)))
     (_ (raise (condition
                (&message
                 (message (format #f "~s is not a guile for builds: expected \
@@ -895,48 +1282,82 @@ a file name or a derivation whose output has bin/guile" guile))))))))
   (call-with-output-string
     (lambda (port) (write sexp port) (newline port))))
 
-(define* (gexp->file name exp #:key splice? (module-path %load-path))
-  "Return, in the store monad, the store file NAME holding the code of
-EXP (a sequence of forms with SPLICE?), referring to EXP's inputs."
-  (mlet %store-monad ((lowered (lower-gexp exp #:module-path module-path)))
-    (text-file name
-               (if splice?
-                   (string-concatenate (map sexp->string (lowered-gexp-sexp lowered)))
-                   (sexp->string (lowered-gexp-sexp lowered)))
-               (delete-duplicates
-                (append (lowered-gexp-sources lowered)
-                        (append-map derivation-input-output-paths
-                                    (lowered-gexp-inputs lowered)))))))
+(define* (gexp->file name exp #:key splice? (set-load-path? #t)
+                     (module-path %load-path) system)
+  "Return, in the store monad, a derivation whose output is the file NAME
+holding the code of EXP (a list of gexps, each a top-level form, with
+SPLICE?).  With SET-LOAD-PATH? and EXP needing modules or extensions, the
+code first puts them on Guile's load paths.  Built, the file refers to the
+inputs whose file names it holds."
+  (define whole
+    ;; The forms, as one gexp: with SPLICE?, EXP is a list of gexps or a
+    ;; gexp whose code is a list, as #$@ takes them.
+    (if splice?
+        (make-gexp (list (ensure-input-list exp #f)) '() '() splice #f)
+        (make-gexp (list (%gexp-input exp "out" #f)) '() '() list #f)))
+  (mlet* %store-monad ((lowered (lower-gexp whole #:system system
+                                            #:module-path module-path)))
+    (define forms
+      (append (if (and set-load-path?
+                       (or (pair? (lowered-gexp-load-path lowered))
+                           (pair? (lowered-gexp-load-compiled-path lowered))))
+                  `((eval-when (expand load eval)
+                      (set! %load-path
+                        (append ',(lowered-gexp-load-path lowered) %load-path))
+                      (set! %load-compiled-path
+                        (append ',(lowered-gexp-load-compiled-path lowered)
+                                %load-compiled-path))))
+                  '())
+              (lowered-gexp-sexp lowered)))
+    (text-derivation name (string-concatenate (map sexp->string forms))
+                     (lowered-gexp-inputs lowered) (lowered-gexp-sources lowered)
+                     #:system system)))
 
-(define* (gexp->script name exp #:key (guile (guile-for-build))
-                       (module-path %load-path))
-  "Return, in the store monad, a derivation whose output is an executable
-script NAME that runs EXP with GUILE, EXP's imported modules on its load
-paths."
+(define* (text-derivation name text inputs sources #:key system (mode #o444))
+  "Return, in the store monad, a derivation whose output is the file NAME
+holding TEXT with MODE, built by the host guile with INPUTS (derivation
+inputs) and SOURCES available, so that the file's references to them are
+found by scanning."
   (mlet* %store-monad ((store (current-state))
-                       (lowered (lower-gexp exp #:module-path module-path)))
-    (let ((text (string-append
-                 "#!" guile " --no-auto-compile\n!#\n"
-                 (sexp->string
-                  `(begin
-                     (set! %load-path
-                       (append ',(lowered-gexp-load-path lowered) %load-path))
-                     (set! %load-compiled-path
-                       (append ',(lowered-gexp-load-compiled-path lowered)
-                               %load-compiled-path))
-                     ,(lowered-gexp-sexp lowered))))))
-      ;; The script is built, not added: as a build output it is scanned,
-      ;; and refers to the inputs whose file names it holds.
-      (return
-       (derivation store name guile
-                   (list "--no-auto-compile" "-c"
-                         (sexp->string
-                          `(let ((out (getenv "out")))
-                             (call-with-output-file out
-                               (lambda (port) (display ,text port)))
-                             (chmod out #o555))))
-                   #:inputs (lowered-gexp-inputs lowered)
-                   #:sources (lowered-gexp-sources lowered))))))
+                       (system (if system (return system) (current-system-at-bind))))
+    (return
+     (derivation store name %guile-program
+                 (list "--no-auto-compile" "-c"
+                       (sexp->string
+                        `(let ((out (getenv "out")))
+                           (call-with-output-file out
+                             (lambda (port) (display ,text port)))
+                           (chmod out ,mode))))
+                 #:system system
+                 #:inputs inputs
+                 #:sources sources
+                 #:local-build? #t))))
+
+(define* (gexp->script name exp #:key guile (module-path %load-path) system)
+  "Return, in the store monad, a derivation whose output is an executable
+script NAME that runs EXP with GUILE (a file name or a derivation; by
+default %guile-for-build, else the host's guile), EXP's imported modules
+and extensions on its load paths."
+  (mlet* %store-monad ((lowered (lower-gexp exp #:module-path module-path
+                                            #:system system
+                                            #:guile-for-build guile)))
+    (define-values (program program-inputs)
+      (guile-program (lowered-gexp-guile lowered)))
+    (text-derivation
+     name
+     (string-append
+      "#!" program " --no-auto-compile\n!#\n"
+      (sexp->string
+       `(begin
+          (set! %load-path
+            (append ',(lowered-gexp-load-path lowered) %load-path))
+          (set! %load-compiled-path
+            (append ',(lowered-gexp-load-compiled-path lowered)
+                    %load-compiled-path))
+          ,(lowered-gexp-sexp lowered))))
+     (append program-inputs (lowered-gexp-inputs lowered))
+     (lowered-gexp-sources lowered)
+     #:system system #:mode #o555)))
 
 (define (built-derivations derivations)
   "Return, in the store monad, #t once DERIVATIONS are built."
