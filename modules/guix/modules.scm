@@ -5,4 +5,13 @@
 
 (define-module (guix modules)
   #:use-module (byre modules)
-  #:re-export (source-module-closure))
+  #:re-export (&missing-dependency-error
+               missing-dependency-error?
+               missing-dependency-module
+               missing-dependency-search-path
+               file-name->module-name
+               module-name->file-name
+               source-module-dependencies
+               source-module-closure
+               live-module-closure
+               guix-module-name?))

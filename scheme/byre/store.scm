@@ -377,11 +377,18 @@ Guix passes it, or a symbol), as a symbol."
 ;;;
 
 (define (valid-path? store path)
-  "Return #t if PATH is a valid item of STORE: registered and complete."
-  (and (string? path)
-       (direct-store-path? path (prefix-of store))
-       (%store-valid-path? (handle store) path)
-       #t))
+  "Return #t if PATH is a valid item of STORE: registered and complete;
+return #f for a name of the store directory that is not a valid item.
+Raise &store-protocol-error when PATH is not a file name directly under
+the store directory, as Guix's daemon does."
+  (let ((prefix (prefix-of store)))
+    (unless (and (string? path)
+                 (store-path? path prefix)
+                 (not (string-index path #\/ (+ 1 (string-length prefix)))))
+      (raise-store-error "path ~s is not in the store ~a" (list path prefix)
+                         #:hint "a store item is named PREFIX/HASH-NAME; \
+see `store-path?'"))
+    (%store-valid-path? (handle store) path)))
 
 (define* (add-text-to-store store name text #:optional (references '()))
   "Add TEXT, a string (stored as UTF-8) or a bytevector, to STORE as an item
@@ -711,27 +718,46 @@ as long as the link exists and points there."
   (with-store-errors (%store-add-indirect-root (handle store) file-name))
   #t)
 
-(define* (add-permanent-root store path #:optional
-                             (name (store-path-package-name* store path)))
-  "Make PATH, a valid item of STORE, a GC root called NAME (by default the
-name part of PATH) in the store's state directory, until
-`remove-permanent-root' removes it.  byre's counterpart of Guix's links
-under /var/guix/gcroots; return the root's file name."
-  (valid-item-of store path)
-  (check-item-name name)
-  (with-store-errors (%store-add-permanent-root (handle store) path name))
-  ;; Where the core keeps permanent roots (src/store/local-store.hh).
-  (string-append (store-connection-state-directory store) "/gcroots/" name))
+(define (call-with-default-store proc)
+  "Call PROC with a connection to the store of `(%store-prefix)' and
+`(%state-directory)', closed when PROC returns or exits non-locally."
+  (let ((store (open-connection)))
+    (dynamic-wind
+      (const #t)
+      (lambda () (proc store))
+      (lambda () (close-connection store)))))
 
-(define (store-path-package-name* store path)
-  (and (string? path)
-       (direct-store-path? path (prefix-of store))
-       (string-drop path (+ (string-length (prefix-of store)) 1 32 1))))
+(define (root-name-of target)
+  "Return the name of the permanent root of TARGET, a store file name: its
+base name, as Guix names the links of `add-permanent-root'."
+  (unless (and (string? target) (direct-store-path? target))
+    (store-error "~s is not an item of the store ~a" target (%store-prefix)))
+  (basename target))
 
-(define (remove-permanent-root store name)
-  "Remove the permanent GC root called NAME from STORE."
-  (check-item-name name)
-  (with-store-errors (%store-remove-permanent-root (handle store) name)))
+(define (add-permanent-root target)
+  "Make TARGET, an item of the store of `(%store-prefix)', a GC root until
+`remove-permanent-root' removes it, as Guix's `add-permanent-root' does;
+TARGET need not be valid yet.  The root is a link named after TARGET's base
+name under the gcroots folder of `(%state-directory)' (byre's counterpart
+of /var/guix/gcroots).  Adding it twice does nothing more.  Return the
+root's file name."
+  (let ((name (root-name-of target)))
+    (call-with-default-store
+     (lambda (store)
+       (with-store-errors
+        (%store-add-permanent-root (handle store) target name))
+       ;; Where the core keeps permanent roots (src/store/local-store.hh).
+       (string-append (store-connection-state-directory store)
+                      "/gcroots/" name)))))
+
+(define (remove-permanent-root target)
+  "Remove the permanent GC root that `add-permanent-root' made for TARGET,
+a store file name."
+  (let ((name (root-name-of target)))
+    (call-with-default-store
+     (lambda (store)
+       (with-store-errors
+        (%store-remove-permanent-root (handle store) name))))))
 
 (define (gc-roots store)
   "Return the GC roots of STORE, permanent and indirect, as a list of pairs
@@ -774,11 +800,15 @@ two values: the items deleted and the number of bytes freed."
     ((deleted . freed) (values deleted freed))))
 
 (define (live-paths store)
-  "Return the items of STORE that garbage collection would keep."
+  "Return the items of STORE that roots keep alive: those in the closure of
+a root or of a temporary root of another process.  As with Guix, this
+process's own temporary roots do not count."
   (%store-live-paths (handle store)))
 
 (define (dead-paths store)
-  "Return the items of STORE that garbage collection would delete."
+  "Return the valid items of STORE that `live-paths' does not list: as
+with Guix, an item this process just added is dead until a root holds
+it (`collect-garbage' still spares this process's temporary roots)."
   (%store-dead-paths (handle store)))
 
 

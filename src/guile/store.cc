@@ -504,6 +504,9 @@ BYRE_DEFINE(store_verify, "%store-verify", 2, 0, 0, (SCM handle, SCM check_conte
       case store::Problem::Kind::unregistered:
         entry = scm_list_2(scm_from_utf8_symbol("unregistered"), string(it->path));
         break;
+      case store::Problem::Kind::foreign:
+        entry = scm_list_2(scm_from_utf8_symbol("foreign"), string(it->path));
+        break;
       case store::Problem::Kind::dangling_reference:
         entry = scm_list_3(scm_from_utf8_symbol("dangling-reference"), string(it->path),
                            string(it->reference));

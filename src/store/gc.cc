@@ -131,6 +131,9 @@ Deleted LocalStore::collect_garbage(std::uint64_t min_bytes) {
   PathLock gc = PathLock::acquire(gc_lock_, false);
   const Graph& g = graph();
   std::vector<Graph::Id> dead = g.unreachable(root_ids(g, true, true));
+  // A row naming what is not an item of this store (the database edited
+  // by hand) is never acted on: verify reports it.
+  std::erase_if(dead, [&](Graph::Id id) { return !parse_store_path(store_dir_, g.path(id)); });
   std::vector<unsigned char> is_dead(g.id_limit(), 0);
   for (Graph::Id id : dead) is_dead[id] = 1;
   std::vector<std::string> ordered;
@@ -172,7 +175,8 @@ std::uint64_t LocalStore::sweep_unregistered(std::vector<std::string>& removed) 
 std::vector<std::string> LocalStore::live_paths() {
   const Graph& g = graph();
   std::vector<std::string> out;
-  for (Graph::Id id : g.requisites(root_ids(g, true, false))) out.push_back(g.path(id));
+  // This process's own temporary roots do not count, as with Guix.
+  for (Graph::Id id : g.requisites(root_ids(g, false, false))) out.push_back(g.path(id));
   std::sort(out.begin(), out.end());
   return out;
 }
@@ -180,7 +184,7 @@ std::vector<std::string> LocalStore::live_paths() {
 std::vector<std::string> LocalStore::dead_paths() {
   const Graph& g = graph();
   std::vector<std::string> out;
-  for (Graph::Id id : g.unreachable(root_ids(g, true, false))) out.push_back(g.path(id));
+  for (Graph::Id id : g.unreachable(root_ids(g, false, false))) out.push_back(g.path(id));
   std::sort(out.begin(), out.end());
   return out;
 }
@@ -192,6 +196,11 @@ std::vector<Problem> LocalStore::verify(bool check_contents) {
   std::set<std::string, std::less<>> valid_set(valid.begin(), valid.end());
   std::set<std::string, std::less<>> missing;
   for (const std::string& p : valid) {
+    if (!parse_store_path(store_dir_, p)) {
+      // Not an item of this store: never looked at, never deleted.
+      problems.push_back(problem_of(Problem::Kind::foreign, p));
+      continue;
+    }
     struct stat st;
     if (::lstat(p.c_str(), &st) != 0) {
       if (errno != ENOENT) throw_errno("lstat", p);
@@ -200,7 +209,7 @@ std::vector<Problem> LocalStore::verify(bool check_contents) {
     }
   }
   for (const std::string& p : valid) {
-    if (missing.count(p)) continue;
+    if (missing.count(p) || !parse_store_path(store_dir_, p)) continue;
     if (auto id = g.find(p))
       for (Graph::Id r : g.references(*id))
         if (missing.count(g.path(r))) {

@@ -64,6 +64,41 @@ void make_directories(const std::string& dir) {
   }
 }
 
+// Refuse DIR (WHAT says which directory it is) when another user could
+// swap or fill it: DIR a symbolic link, or DIR or one of its ancestors
+// owned by a user other than root and us, or writable by group or others
+// without the sticky bit (in a sticky directory such as /tmp, only an
+// entry's owner can rename or remove it).  As Nix refuses a symlinked
+// store: a collector following a link another user planted deletes where
+// that user chose.
+void check_safe_directory(const std::string& dir, const char* what) {
+  struct stat st;
+  if (::lstat(dir.c_str(), &st) != 0) throw_errno("lstat", dir);
+  if (S_ISLNK(st.st_mode))
+    throw invalid_input(std::string(what) +
+                            " is a symbolic link (name the directory it points "
+                            "to instead)",
+                        dir);
+  uid_t me = ::geteuid();
+  for (std::string d = dir;;) {
+    if (::stat(d.c_str(), &st) != 0) throw_errno("stat", d);
+    if (st.st_uid != 0 && st.st_uid != me)
+      throw invalid_input(std::string(what) + " " + dir + " is in a directory of user " +
+                              std::to_string(st.st_uid) +
+                              ", who could replace it (choose a directory of "
+                              "your own or root's)",
+                          d);
+    if ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX))
+      throw invalid_input(std::string(what) + " " + dir +
+                              " is in a directory other users can write to "
+                              "(run chmod go-w on it, or choose another)",
+                          d);
+    if (d == "/") break;
+    std::size_t slash = d.rfind('/');
+    d = slash == 0 ? "/" : d.substr(0, slash);
+  }
+}
+
 bool exists(const std::string& path) {
   struct stat st;
   if (::lstat(path.c_str(), &st) == 0) return true;
@@ -111,6 +146,8 @@ LocalStore::LocalStore(std::string store_dir, std::string state_dir, Options opt
   for (const std::string& dir : {store_dir_, state_dir_ + "/db", gcroots_dir_ + "/auto",
                                  temproots_dir_, locks_dir_})
     make_directories(dir);
+  check_safe_directory(store_dir_, "store directory");
+  check_safe_directory(state_dir_, "state directory");
   Database::Options db_options;
   db_options.fsync = options_.fsync;
   db_ = std::make_unique<Database>(state_dir_ + "/db/db.sqlite", store_dir_, db_options);
@@ -163,6 +200,11 @@ void LocalStore::remove_debris() {
 }
 
 std::uint64_t LocalStore::remove_item(const std::string& path) {
+  // Whatever the database says (a row may have been written by hand), only
+  // a name directly under the store directory is ever deleted.
+  if (!parse_store_path(store_dir_, path))
+    throw invalid_input("refusing to delete what is not an item of the store " + store_dir_,
+                        path);
   TempItem trash(store_dir_, locks_dir_, basename_of(path));
   if (::rename(path.c_str(), trash.path().c_str()) != 0) {
     if (errno == ENOENT) return 0;
@@ -476,8 +518,9 @@ void LocalStore::add_indirect_root(const std::string& file) {
 
 void LocalStore::add_permanent_root(std::string_view path, std::string_view name) {
   check_root_name(name);
+  // As Guix's, the item need not be valid yet (a root for what is about to
+  // be built).
   split_store_path(store_dir_, path);
-  if (!db_->is_valid(path)) throw invalid_input("not a valid store item", std::string(path));
   replace_link(std::string(path), gcroots_dir_ + "/" + std::string(name));
 }
 

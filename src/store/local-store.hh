@@ -61,7 +61,8 @@ struct Deleted {
 
 // One problem found by LocalStore::verify.
 struct Problem {
-  enum class Kind { missing, unregistered, hash_mismatch, dangling_reference };
+  // foreign: a row naming what is not an item of this store.
+  enum class Kind { missing, unregistered, hash_mismatch, dangling_reference, foreign };
   Kind kind = Kind::missing;
   std::string path;
   // hash_mismatch: the registered and the actual NAR hash and size;

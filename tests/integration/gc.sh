@@ -47,10 +47,10 @@ item () {
         | byre repl
 }
 
-# root ITEM NAME: make ITEM a permanent root called NAME.
+# root ITEM: make ITEM a permanent root (named after it, as Guix's).
 root () {
     echo "(use-modules (byre store))
-          (with-store s (add-permanent-root s \"$1\" \"$2\"))" | byre repl
+          (add-permanent-root \"$1\")" | byre repl
 }
 
 
@@ -96,7 +96,7 @@ case "$needed $rooted $dead" in
         echo "# gc: $passed passed, $failed failed, $skipped skipped"
         exit 1 ;;
 esac
-root "$rooted" my-root
+root "$rooted"
 
 
 ## Queries.
@@ -126,7 +126,7 @@ else
 fi
 
 run byre gc --list-roots
-check "gc --list-roots" 0 out "my-root"
+check "gc --list-roots" 0 out "gcroots/$(basename "$rooted")"
 
 run byre gc --list-live
 check "gc --list-live" 0 out "$rooted" out "$needed"
@@ -204,5 +204,34 @@ printf 'tampered\n' >"$needed"
 run byre gc --verify=contents
 check "gc --verify=contents: a changed item" 1 out "$needed" \
       err "byre: error:"
+
+
+## Attack: a database row naming a file outside the store (written by hand,
+## as someone with access to the database could) is never deleted, even by
+## root (issue 7, hole 8).
+
+printf 'precious\n' >"$tmp/precious"
+mkdir -p "$tmp/precious-dir/sub" && printf 'x\n' >"$tmp/precious-dir/sub/f"
+sqlite3 "$BYRE_STATE_DIR/db/db.sqlite" \
+    "insert into ValidPaths (path, hash, registrationTime, narSize)
+     values ('$tmp/precious', 'sha256:00', 1, 1),
+            ('$tmp/precious-dir', 'sha256:00', 1, 1);" \
+    || fail "attack: forging a database row"
+run byre gc
+if [ -f "$tmp/precious" ] && [ -f "$tmp/precious-dir/sub/f" ]; then
+    pass "attack: gc leaves a forged row's outside file alone"
+else
+    fail "attack: gc leaves a forged row's outside file alone"
+fi
+run byre gc --verify
+check "attack: gc --verify names the forged row" 1 out "foreign $tmp/precious"
+
+## Attack: a symlinked store directory is refused.
+
+mkdir "$tmp/real-store"
+ln -s "$tmp/real-store" "$tmp/linked-store"
+BYRE_STORE_DIR=$tmp/linked-store BYRE_STATE_DIR=$tmp/other-state run byre gc --list-dead
+check "attack: a store directory that is a symbolic link is refused" 1 \
+      err "symbolic link"
 
 summary gc

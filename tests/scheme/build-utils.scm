@@ -727,6 +727,30 @@ echo \"$PATH\"; echo \"$SET_ME\"; echo \"$SUFFIXED\"; echo \"$@\"\n")
     (string-split (string-trim-right (command-output prog "one" "two"))
                   #\newline)))
 
+(test-equal "wrap-script keeps a second-line encoding declaration on its second line"
+  ;; Bug 16: Python reads "coding" only on the first two lines.
+  '("#!#; # vim:fileencoding=utf-8" "# vim:fileencoding=utf-8" "ok")
+  (let* ((dir (fresh-directory))
+         (prog (string-append dir "/script")))
+    (write-file prog "#!/bin/sh\n# vim:fileencoding=utf-8\necho ok\n")
+    (chmod prog #o755)
+    (wrap-script prog #:guile (or (which "guile") "guile") '("X" = ("1")))
+    (let ((lines (string-split (call-with-input-file prog get-string-all)
+                               #\newline)))
+      (list (list-ref lines 1)
+            (find (lambda (line) (string=? "# vim:fileencoding=utf-8" line)) (drop lines 4))
+            (string-trim-right (command-output prog))))))
+
+(test-equal "wrap-script: a second line that is not an encoding declaration"
+  "#!#; Guix wrapper"
+  (let* ((dir (fresh-directory))
+         (prog (string-append dir "/script")))
+    (write-file prog "#!/bin/sh\n# a comment that says nothing of encodings\necho ok\n")
+    (chmod prog #o755)
+    (wrap-script prog #:guile (or (which "guile") "guile") '("X" = ("1")))
+    (list-ref (string-split (call-with-input-file prog get-string-all) #\newline)
+              1)))
+
 ;; Read-only directories made by the copy tests would keep their entries.
 (for-each (lambda (dir) (chmod dir #o755))
           (find-files %top (lambda (file stat)

@@ -1213,6 +1213,23 @@ variables to the existing wrapper."
         (chmod prog #o755)))
   #t)
 
+(define (encoding-declaration? line)
+  "Return true if LINE is a comment declaring the encoding of its file, as
+\"# -*- coding: utf-8 -*-\" or \"# vim:fileencoding=utf-8\" (PEP 263)."
+  (let ((comment (string-index line #\#)))
+    (and comment
+         (let ((coding (string-contains line "coding" comment)))
+           (and coding
+                (let ((after (+ coding (string-length "coding"))))
+                  (and (< after (string-length line))
+                       (memv (string-ref line after) '(#\: #\=))
+                       (let ((name (string-trim (substring line (+ after 1)))))
+                         (and (not (string-null? name))
+                              (char-set-contains?
+                               (string->char-set
+                                "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
+                               (string-ref name 0)))))))))))
+
 (define* (wrap-script prog #:key (guile (which "guile")) #:rest specs)
   "Like `wrap-program', but keep PROG, a script, in place and make it its
 own wrapper: a few lines read by GUILE are put before the script, hidden
@@ -1250,13 +1267,22 @@ at their own file name, which a separate wrapper would hide."
        (update var ":" position values))
       (_ (raise (condition (&wrap-error (program prog) (reason spec)))))))
 
-  (define interpreter+args
+  (define-values (interpreter+args coding-line)
+    ;; The script's interpreter and its arguments, from its first line, and
+    ;; its second line when that declares the file's encoding, as Python's
+    ;; "# -*- coding: utf-8 -*-" (Python and Emacs look for it on the first
+    ;; two lines only, so the wrapper repeats it on its own second line).
     (call-with-ascii-input-file prog
       (lambda (port)
         (match (read-line port)
-          ((? eof-object?) #f)
-          (line (and (string-prefix? "#!" line)
-                     (string-tokenize (string-drop line 2))))))))
+          ((? eof-object?) (values #f #f))
+          (line
+           (values (and (string-prefix? "#!" line)
+                        (string-tokenize (string-drop line 2)))
+                   (match (read-line port)
+                     ((? eof-object?) #f)
+                     (second (and (encoding-declaration? second)
+                                  second)))))))))
 
   (unless (and guile interpreter+args (pair? interpreter+args))
     (raise (condition (&wrap-error (program prog)
@@ -1277,7 +1303,7 @@ at their own file name, which a separate wrapper would hide."
                   ;; `!#' ends Guile's block comment; a `#\\x' character
                   ;; datum makes the Scheme line a comment for the script's
                   ;; interpreter too.
-                  "#!#; Guix wrapper\n"
+                  "#!#; " (or coding-line "Guix wrapper") "\n"
                   "#\\-" (object->string code) "\n"))
          (before (stat prog)))
     (with-fluids ((%default-port-encoding "ISO-8859-1"))
