@@ -731,7 +731,11 @@ them: they are written in the derivation)."
                (append (derivation-sources drv)
                        (append-map derivation-input-output-paths
                                    (derivation-inputs drv))
-                       (filter (cut valid-path? store <>)
+                       ;; valid-path? raises for what is not in the
+                       ;; store, such as a host builder.
+                       (filter (lambda (file)
+                                 (and (direct-store-path? file (store-connection-store-directory store))
+                                      (valid-path? store file)))
                                (cons (derivation-builder drv)
                                      (derivation-builder-arguments drv)))))))
 
