@@ -158,10 +158,13 @@ to be built for the build machine (as with #+)."
   (match (gexp-location gexp)
     (#f #t)
     (location
-     (format port " ~a:~a"
+     (format port " ~a:~a:~a"
              (or (assq-ref location 'filename) "?")
-             (+ 1 (or (assq-ref location 'line) 0)))))
-  (display ">" port))
+             (+ 1 (or (assq-ref location 'line) 0))
+             (or (assq-ref location 'column) 0))))
+  ;; The address tells two gexps with the same code apart, as Guix's
+  ;; printer does.
+  (format port " ~a>" (number->string (object-address gexp) 16)))
 
 (set-record-type-printer! <gexp> write-gexp)
 
@@ -184,7 +187,8 @@ to be built for the build machine (as with #+)."
   "Mark the gexps defined in BODY… as needing MODULES, a list of module
 names (or (NAME => FILE-LIKE) pairs), in their build environment."
   (parameterize ((current-imported-modules
-                  (delete-duplicates (append modules (current-imported-modules)))))
+                  (delete-duplicates (append modules (current-imported-modules))
+                                     same-module-entry?)))
     body ...))
 
 (define-syntax-rule (with-extensions extensions body ...)
@@ -424,13 +428,20 @@ empty list if GEXP is not a gexp."
     ((name '=> _) name)
     (name name)))
 
+(define (same-module-entry? a b)
+  ;; Two (NAME => FILE-LIKE) entries are the same when their names are:
+  ;; their file-like objects hold closures, which equal? cannot compare.
+  (match a
+    ((name-a '=> _)
+     (match b
+       ((name-b '=> _) (equal? name-a name-b))
+       (_ #f)))
+    (_ (equal? a b))))
+
 (define (gexp-modules gexp)
   "Return the module names (and (NAME => FILE-LIKE) entries) GEXP and the
-gexps it refers to need, each name once; the empty list if GEXP is not a
-gexp."
-  (gexp-attribute gexp gexp-self-modules
-                  (lambda (a b)
-                    (equal? (module-entry-name a) (module-entry-name b)))))
+gexps it refers to need, each once; the empty list if GEXP is not a gexp."
+  (gexp-attribute gexp gexp-self-modules same-module-entry?))
 
 (define (gexp-extensions gexp)
   "Return the extensions GEXP and the gexps it refers to need, each once;
@@ -548,9 +559,12 @@ nothing knows how to put it in the store" object))))))
 
 (define* (%%local-file file directory location #:optional (name (basename file))
                        #:key recursive? (select? (const #t)))
-  (let ((absolute (if (string-prefix? "/" file)
-                      file
-                      (string-append (or directory (getcwd)) "/" file))))
+  (let* ((joined (if (string-prefix? "/" file)
+                     file
+                     (string-append (or directory (getcwd)) "/" file)))
+         ;; Canonical: "sub/../sub/x" and links lead to one name.
+         (absolute (or (false-if-exception (canonicalize-path joined))
+                       joined)))
     (unless (file-exists? absolute)
       (raise (condition
               (&message
@@ -567,13 +581,18 @@ nothing knows how to put it in the store" object))))))
 
 (define-syntax local-file
   (lambda (s)
-    "Return an object standing for FILE, relative to the source file that
-names it (not to the current directory).  NAME is its name in the store;
-RECURSIVE? includes a whole directory; SELECT? filters its files."
+    "Return an object standing for FILE.  A relative FILE written as a
+literal string is relative to the source file that names it; any other
+relative FILE (computed) is relative to the current directory, as in Guix.
+NAME is its name in the store; RECURSIVE? includes a whole directory;
+SELECT? filters its files."
     (syntax-case s ()
       ((_ file rest ...)
+       (string? (syntax->datum #'file))
        #'(%%local-file file (current-source-directory*) (current-source-location)
-                       rest ...)))))
+                       rest ...))
+      ((_ file rest ...)
+       #'(%%local-file file #f (current-source-location) rest ...)))))
 
 (define-syntax current-source-directory*
   (lambda (s)
@@ -1187,10 +1206,12 @@ keywords are those of `derivation'."
                    identity (gexp-location exp))))
 
   (define (lower-reference system)
+    ;; An output name stays; a file-like object (or a gexp-input naming one
+    ;; of its outputs) becomes its file name.
     (lambda (thing)
       (if (string? thing)
           (with-monad %store-monad (return thing))
-          (mlet %store-monad ((lowered (lower-input (%gexp-input thing "out" #f)
+          (mlet %store-monad ((lowered (lower-input (input-of thing "out" #f)
                                                     system #f)))
             (return (car lowered))))))
 

@@ -408,6 +408,154 @@
       (run (eval/container g))
       (equal? before (scandir store-dir)))))
 
+;;; Guix's behaviour, as its own tests have it.
+
+(skip-unless supported? "no user namespaces")
+(test-assert "the manual's computed-file with imported modules builds on a fresh store"
+  ;; Nothing is built yet: the builder must not name the compiled modules
+  ;; as references before they exist.
+  (let* ((dir (temporary-directory))
+         (fresh (open-connection #:store-directory (string-append dir "/store")
+                                 #:state-directory (string-append dir "/state")))
+         (out (parameterize ((%store-prefix (string-append dir "/store")))
+                (let ((drv (run-with-store fresh
+                             (lower-object
+                              (computed-file "empty-dir"
+                                (with-imported-modules '((guix build utils))
+                                  #~(begin
+                                      (use-modules (guix build utils))
+                                      (mkdir-p (string-append #$output "/bin")))))))))
+                  (build-derivations fresh (list drv))
+                  (derivation->output-path drv)))))
+    (let ((made (file-is-directory? (string-append out "/bin"))))
+      (close-connection fresh)
+      (delete-recursively dir)
+      made)))
+
+(test-equal "#$x:out reads as (ungexp x \"out\")"
+  '(gexp (list (ungexp x "out") (ungexp-native y "lib") (ungexp-splicing z)))
+  (call-with-input-string "#~(list #$x:out #+y:lib #$@z)" read))
+
+(test-equal "local-file: a computed relative name is relative to the current directory"
+  (canonicalize-path (string-append (dirname (current-filename)) "/lib/harness.scm"))
+  (let ((previous (getcwd))
+        (name (string-append "../lib/" "harness.scm")))
+    (dynamic-wind
+      (lambda () (chdir (string-append (dirname (current-filename)) "/lib")))
+      (lambda () (local-file-absolute-file-name (local-file name)))
+      (lambda () (chdir previous)))))
+
+(test-equal "local-file: a literal name is canonicalised"
+  (canonicalize-path (string-append (dirname (current-filename)) "/lib/harness.scm"))
+  (local-file-absolute-file-name (local-file "lib/../lib/harness.scm")))
+
+(test-equal "gexp-modules and gexp-extensions of a non-gexp are empty"
+  '(() ())
+  (list (gexp-modules 42) (gexp-extensions "text")))
+
+(test-equal "gexp-modules: the last reference first, duplicates removed"
+  '((b) (a))
+  (gexp-modules #~(list #$(with-imported-modules '((a)) #~1)
+                        #$(with-imported-modules '((b) (a)) #~2))))
+
+(test-equal "gexp-extensions of a spliced list"
+  '("e1" "e2")
+  (map plain-file-name
+       (gexp-extensions
+        #~(list #$@(list (with-extensions (list (plain-file "e1" "")) #~1)
+                         (with-extensions (list (plain-file "e2" "")) #~2))))))
+
+(test-assert "a procedure in a gexp is a &gexp-input-error"
+  (guard (c ((gexp-input-error? c) (eq? + (gexp-error-invalid-input c))))
+    (run (lower-gexp #~(foo #$+)))
+    #f))
+
+(test-equal "#$@ of an empty gexp"
+  '(begin)
+  (lowered-gexp-sexp (run (lower-gexp #~(begin #$@#~())))))
+
+(test-equal "gexp->approximate-sexp"
+  '(display '(*approximate*) "x")
+  (gexp->approximate-sexp #~(display '#$(plain-file "f" "") #$#~"x")))
+
+(test-equal "let-system: the system and target an input is lowered for"
+  `(list ,(%current-system) #f "arm-linux")
+  (lowered-gexp-sexp
+   (run (lower-gexp #~(list #$@(let-system (system target) (list system target))
+                            #$(with-parameters ((%current-system "arm-linux"))
+                                (let-system s s)))))))
+
+(test-assert "lower-object of a scheme-file is a derivation"
+  (derivation? (run (lower-object (scheme-file "s.scm" #~(display 1))))))
+
+(test-equal "program-file and computed-file are lowered for the system asked for"
+  '("riscv64-linux" "riscv64-linux")
+  (map (lambda (object)
+         (derivation-system (run (lower-object object "riscv64-linux"))))
+       (list (program-file "p" #~1) (computed-file "c" #~(mkdir #$output)))))
+
+(test-assert "computed-file #:guile and program-file #:guile choose the builder"
+  (let ((drv (run (lower-object (computed-file "c" #~(mkdir #$output)
+                                               #:guile "/some/guile")))))
+    (string=? "/some/guile" (derivation-builder drv))))
+
+(test-assert "program-file #:module-path: modules found there"
+  (let* ((dir (temporary-directory)))
+    (mkdir (string-append dir "/only"))
+    (call-with-output-file (string-append dir "/only/here.scm")
+      (lambda (port) (write '(define-module (only here)) port)))
+    (let ((drv (run (lower-object
+                     (program-file "p" (with-imported-modules '((only here))
+                                         #~(use-modules (only here)))
+                                   #:module-path (list dir))))))
+      (delete-recursively dir)
+      (derivation? drv))))
+
+(test-equal "gexp->derivation #:properties"
+  '((kind . test))
+  (derivation-properties
+   (run (gexp->derivation "props" #~(mkdir #$output)
+                          #:properties '((kind . test))))))
+
+(skip-unless supported? "no user namespaces")
+(test-assert "gexp->derivation #:modules, ((NAME) => FILE-LIKE) entries"
+  (let* ((module (scheme-file "m" #~((define-module (made here) #:export (answer))
+                                     (define answer 42))
+                              #:splice? #t))
+         (drv (run (gexp->derivation
+                    "uses-modules"
+                    (with-imported-modules `(((made here) => ,module))
+                      #~(begin
+                          (use-modules (made here) (guix build utils))
+                          (mkdir-p #$output)
+                          (call-with-output-file (string-append #$output "/a")
+                            (lambda (port) (write answer port)))))
+                    #:modules '((guix build utils))))))
+    (build-derivations store (list drv))
+    (= 42 (call-with-input-file (string-append (derivation->output-path drv) "/a")
+            read))))
+
+(skip-unless supported? "no user namespaces")
+(test-assert "imported-files: file names copied, file-like objects linked"
+  (let* ((plain (plain-file "p" "plain"))
+         (copied (run (imported-files `(("a/b" . ,(current-filename))))))
+         (linked (run (imported-files `(("x/y" . ,plain))))))
+    (build-derivations store (list linked))
+    (and (string? copied)
+         (file-exists? (string-append copied "/a/b"))
+         (string=? "plain"
+                   (call-with-input-file
+                       (string-append (derivation->output-path linked) "/x/y")
+                     get-string-all)))))
+
+(test-assert "raw-derivation-file: the .drv file as a source"
+  (let* ((thing (computed-file "thing" #~(mkdir #$output)))
+         (drv (run (lower-object thing)))
+         (lowered (run (lower-gexp #~(list #$(raw-derivation-file thing))))))
+    (and (equal? `(list ,(derivation-file-name drv)) (lowered-gexp-sexp lowered))
+         (equal? (list (derivation-file-name drv)) (lowered-gexp-sources lowered))
+         (null? (lowered-gexp-inputs lowered)))))
+
 (close-connection store)
 (false-if-exception (delete-recursively top))
 (test-end/exit "gexp")
