@@ -949,7 +949,7 @@ store item, or #f."
                      (module-path %load-path)
                      (effective-version (effective-version))
                      (guile-for-build (%guile-for-build))
-                     graft? deprecation-warnings)
+                     graft?)
   "Return, in the store monad, EXP lowered: its S-expression with every
 file-like input replaced by its file name, the derivations and sources it
 needs, the guile that runs it and the load paths of its imported modules
@@ -958,8 +958,7 @@ default %current-system when the value runs) and TARGET (by default
 %current-target-system; #f for no cross-compilation) are what inputs are
 lowered for; native (#+) inputs are lowered with no target.  An input that
 is neither file-like nor a value code can hold raises &gexp-input-error.
-GRAFT? and DEPRECATION-WARNINGS are accepted for Guix's sake: byre has no
-grafts, and no daemon to warn."
+GRAFT? is accepted for Guix's sake: byre has no grafts."
   (define inputs (gexp-inputs exp))
   (define module-names (gexp-modules exp))
 
@@ -1188,7 +1187,7 @@ output, which is built once."
                            (properties '())
                            (effective-version (effective-version))
                            (script-name (string-append name "-builder"))
-                           guile-for-build graft? deprecation-warnings)
+                           guile-for-build graft?)
   "Return, in the store monad, a derivation NAME whose builder runs EXP
 with GUILE-FOR-BUILD (by default %guile-for-build, else the host's guile);
 #$output in EXP is the derivation's output.  SYSTEM defaults to
@@ -1197,7 +1196,8 @@ with GUILE-FOR-BUILD (by default %guile-for-build, else the host's guile);
 [OUTPUT]): THING, file-like, is lowered and its closure written to
 FILE-NAME in the build directory.  ALLOWED-REFERENCES and
 DISALLOWED-REFERENCES list output names and file-like objects.  The other
-keywords are those of `derivation'."
+keywords are those of `derivation'; GRAFT? is accepted for Guix's sake:
+byre has no grafts."
   (define exp*
     ;; #:modules, as with-imported-modules would have them.
     (if (null? modules)
