@@ -98,23 +98,36 @@ std::vector<Graph::Id> Graph::requisites(std::span<const Id> roots) const {
 std::vector<Graph::Id> Graph::topological_order(std::span<const Id> roots) const {
   std::vector<unsigned char> seen(names_.size(), 0);
   std::vector<Id> order;
-  std::vector<std::pair<Id, std::size_t>> stack;
+  // Each frame: an item and its references in name order (as a Guix
+  // daemon lists them), so that the order does not depend on the order
+  // references were recorded in.
+  struct Frame {
+    Id id;
+    std::vector<Id> refs;
+    std::size_t next;
+  };
+  auto frame = [this](Id id) {
+    Frame f{id, refs_[id], 0};
+    std::sort(f.refs.begin(), f.refs.end(),
+              [this](Id a, Id b) { return *names_[a] < *names_[b]; });
+    return f;
+  };
+  std::vector<Frame> stack;
   for (Id root : roots) {
     check(root);
     if (seen[root]) continue;
     seen[root] = 1;
-    stack.emplace_back(root, 0);
+    stack.push_back(frame(root));
     while (!stack.empty()) {
-      auto& [id, next] = stack.back();
-      const std::vector<Id>& refs = refs_[id];
-      if (next < refs.size()) {
-        Id r = refs[next++];
+      Frame& top = stack.back();
+      if (top.next < top.refs.size()) {
+        Id r = top.refs[top.next++];
         if (!seen[r]) {
           seen[r] = 1;
-          stack.emplace_back(r, 0);  // invalidates id/next: not used again
+          stack.push_back(frame(r));  // invalidates top: not used again
         }
       } else {
-        order.push_back(id);
+        order.push_back(top.id);
         stack.pop_back();
       }
     }

@@ -57,8 +57,9 @@ public:
 
   // The closure of ROOTS ordered so that every item comes after the items
   // it refers to (Guix's topologically-sorted: a depth-first post-order,
-  // visiting ROOTS in the order given and each item's references in
-  // increasing id order).
+  // visiting ROOTS in the order given and each item's references in name
+  // order, as a Guix daemon lists them: the same store contents give the
+  // same order, whatever order they were registered in).
   std::vector<Id> topological_order(std::span<const Id> roots) const;
 
   // The items not in the closure of ROOTS (what garbage collection may

@@ -934,6 +934,20 @@
                           (path-info-hash (query-path-info s (car items))))
                   (null? (store-problems s #:check-contents? #t))))))))
 
+(test-assert "topologically-sorted: references in name order, whatever the order they were added in"
+  ;; Two items, the first added having the greater name, and one that
+  ;; refers to both: Guix lists references sorted, so the lesser comes
+  ;; first.
+  (let loop ((n 0))
+    (let* ((first (add-text-to-store store (format #f "topo-a~a" n) "a"))
+           (second (add-text-to-store store (format #f "topo-b~a" n) "b")))
+      (if (string<? first second)
+          (loop (+ n 1))
+          (let ((top (add-text-to-store store "topo-top" "top"
+                                        (list first second))))
+            (equal? (list second first top)
+                    (topologically-sorted store (list top))))))))
+
 (test-assert "a state directory belongs to one store"
   (let* ((top (mkdtemp (string-append (or (getenv "TMPDIR") "/tmp")
                                       "/byre-two-stores.XXXXXX")))
