@@ -60,6 +60,7 @@
                file-append
                file-append?
                file-union
+               directory-union
                lower-gexp
                lowered-gexp?
                lowered-gexp-sexp

@@ -83,6 +83,7 @@
             file-append
             file-append?
             file-union
+            directory-union
             let-system
             with-parameters
             raw-derivation-file
@@ -853,6 +854,59 @@ pairs: FILE-NAME is a symbolic link to the store item of FILE-LIKE."
                                                    (list (car entry) (cadr entry)))
                                                  files)))))))
 
+
+(define* (directory-union name things #:key copy? quiet?)
+  "Return a directory NAME that is the union of THINGS, file-like objects
+that are directories: a tree whose files are symbolic links to theirs
+(copies with COPY?), directories present in several merged.  When two
+things have a file of the same name, the first one's wins, with a warning
+on the build's standard error unless QUIET?.  With one thing, return it."
+  (match things
+    ((one) one)
+    (_
+     (computed-file
+      name
+      (gexp
+       (begin
+         (use-modules (ice-9 ftw) (srfi srfi-1))
+         (define (directory? file)
+           (eq? 'directory (stat:type (stat file))))
+         (define (entries dir)
+           (scandir dir (lambda (entry) (not (member entry '("." ".."))))))
+         (define (copy source target)
+           ;; A copy of SOURCE, links followed.
+           (if (directory? source)
+               (begin
+                 (mkdir target)
+                 (for-each (lambda (entry)
+                             (copy (string-append source "/" entry)
+                                   (string-append target "/" entry)))
+                           (entries source)))
+               (begin
+                 (copy-file source target)
+                 (chmod target (stat:perms (stat source))))))
+         (define (place source target)
+           (if (ungexp copy?) (copy source target) (symlink source target)))
+         (define (union target sources)
+           ;; TARGET holds the union of directories SOURCES.
+           (mkdir target)
+           (let ((names (delete-duplicates (append-map entries sources))))
+             (for-each
+              (lambda (entry)
+                (let* ((files (filter file-exists?
+                                      (map (lambda (dir) (string-append dir "/" entry))
+                                           sources)))
+                       (here (string-append target "/" entry)))
+                  (cond ((null? (cdr files)) (place (car files) here))
+                        ((every directory? files) (union here files))
+                        (else
+                         (unless (ungexp quiet?)
+                           (format (current-error-port)
+                                   "warning: collision: ~a~{ ~a~}; using the first~%"
+                                   (car files) (cdr files)))
+                         (place (car files) here)))))
+              (sort names string<?))))
+         (union (ungexp output) (list (ungexp-splicing things)))))))))
 
 ;;;
 ;;; Lowering gexps.

@@ -556,6 +556,24 @@
          (equal? (list (derivation-file-name drv)) (lowered-gexp-sources lowered))
          (null? (lowered-gexp-inputs lowered)))))
 
+(skip-unless supported? "no user namespaces")
+(test-equal "directory-union: links to the files, directories merged, the first wins"
+  '("1" "2" "first" symlink)
+  (let* ((a (file-union "a" `(("x" ,(plain-file "x" "1"))
+                              ("d/same" ,(plain-file "same" "first")))))
+         (b (file-union "b" `(("d/y" ,(plain-file "y" "2"))
+                              ("d/same" ,(plain-file "same2" "second")))))
+         (dir (build-and-read (directory-union "ab" (list a b))))
+         (read-file (lambda (file)
+                      (call-with-input-file (string-append dir "/" file)
+                        get-string-all))))
+    (list (read-file "x") (read-file "d/y") (read-file "d/same")
+          (stat:type (lstat (string-append dir "/x"))))))
+
+(test-assert "directory-union of one thing is that thing"
+  (let ((a (plain-file "a" "")))
+    (eq? a (directory-union "u" (list a)))))
+
 (close-connection store)
 (false-if-exception (delete-recursively top))
 (test-end/exit "gexp")
