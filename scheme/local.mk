@@ -5,6 +5,7 @@
 
 BYRE_MODULES =					\
   scheme/byre/records.scm			\
+  scheme/byre/progress.scm			\
   scheme/byre/diagnostics.scm			\
   scheme/byre/store-directory.scm		\
   scheme/byre/utils.scm			\

@@ -13,6 +13,7 @@
   #:use-module (srfi srfi-35)
   #:use-module ((ice-9 exceptions) #:select (raise-exception))
   #:use-module (ice-9 ftw)
+  #:use-module (byre progress)
   #:use-module (ice-9 match)
   #:use-module (ice-9 rdelim)
   #:use-module (rnrs bytevectors)
@@ -485,10 +486,38 @@ added with recursive? #f" file))
          (lambda (directory)
            (let ((copy (string-append directory "/" basename)))
              (copy-selected-tree file copy select?)
-             (with-store-errors (%store-add-path (handle store) basename copy #t algorithm)))))
-        (with-store-errors
-         (%store-add-path (handle store) basename file
-                          (and recursive? #t) algorithm)))))
+             (add-path-with-progress store basename copy #t algorithm))))
+        (add-path-with-progress store basename file (and recursive? #t)
+                                algorithm))))
+
+(define (tree-size file)
+  ;; The bytes of the regular files under FILE, links not followed.
+  (let ((stat (lstat file)))
+    (case (stat:type stat)
+      ((regular) (stat:size stat))
+      ((directory)
+       (file-system-fold (const #t)
+                         (lambda (name stat total)
+                           (if (eq? 'regular (stat:type stat))
+                               (+ total (stat:size stat))
+                               total))
+                         (lambda (name stat total) total)
+                         (lambda (name stat total) total)
+                         (lambda (name stat total) total)
+                         (lambda (name stat errno total) total)
+                         0 file lstat))
+      (else 0))))
+
+(define (add-path-with-progress store basename file recursive? algorithm)
+  ;; %store-add-path, with a progress report for large trees (see (byre
+  ;; progress)): the C++ core counts the bytes it reads.
+  (let ((total (if (%progress-reports?) (tree-size file) 0)))
+    (call-with-byte-progress
+     (string-append "adding " basename) total %store-dumped-bytes
+     (lambda ()
+       (with-store-errors
+        (%store-add-path (handle store) basename file recursive?
+                         algorithm))))))
 
 (define* (register-output store source output
                           #:key (candidates '()) deriver)

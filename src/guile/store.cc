@@ -162,6 +162,16 @@ BYRE_DEFINE(store_open, "%store-open", 2, 0, 0, (SCM store_dir, SCM state_dir),
 }
 #undef FUNC_NAME
 
+BYRE_DEFINE(store_dumped_bytes, "%store-dumped-bytes", 0, 0, 0, (),
+            "Return the number of bytes of file contents this process has "
+            "read so far to serialise files for the store (adding, hashing), "
+            "from any thread; it only grows.  A progress report polls it.")
+#define FUNC_NAME "%store-dumped-bytes"
+{
+  return scm_from_uint64(byre::store::dumped_bytes());
+}
+#undef FUNC_NAME
+
 BYRE_DEFINE(store_close, "%store-close", 1, 0, 0, (SCM handle),
             "Close HANDLE: its temporary roots are released.  Closing a closed "
             "handle does nothing.")

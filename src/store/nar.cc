@@ -3,6 +3,8 @@
 // byre store: NAR serialisation of a file tree.
 #include "store/nar.hh"
 
+#include <atomic>
+
 #include "store/directory.hh"
 
 #include <dirent.h>
@@ -22,6 +24,9 @@
 namespace byre::store {
 
 namespace {
+
+std::atomic<std::uint64_t> dumped_bytes_total{0};
+
 
 // Writes NAR tokens to a sink.  Tokens are small, so they are gathered in a
 // buffer and passed on in large pieces; file contents bypass the buffer.
@@ -138,6 +143,8 @@ private:
       if (n == 0) throw invalid_input("file shrank while it was archived", path);
       out_.bytes({buffer_.data(), static_cast<std::size_t>(n)});
       left -= static_cast<std::uint64_t>(n);
+      dumped_bytes_total.fetch_add(static_cast<std::uint64_t>(n),
+                                   std::memory_order_relaxed);
     }
     out_.pad(size);
   }
@@ -222,6 +229,10 @@ void dump_contents(Bytes data, bool executable, Sink& sink) {
   out.pad(data.size());
   out.str(")");
   out.flush();
+}
+
+std::uint64_t dumped_bytes() {
+  return dumped_bytes_total.load(std::memory_order_relaxed);
 }
 
 }  // namespace byre::store

@@ -47,4 +47,9 @@ void dump_path(const std::string& path, Sink& sink,
 // Write the NAR of one regular file whose contents are DATA.
 void dump_contents(Bytes data, bool executable, Sink& sink);
 
+// The number of bytes of file contents that dump_path has read in this
+// process so far, from any thread: a progress report polls it while a
+// large tree is added (it is a relaxed atomic counter, never reset).
+std::uint64_t dumped_bytes();
+
 }  // namespace byre::store

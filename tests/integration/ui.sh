@@ -180,6 +180,29 @@ else
     skip "builds (no user namespaces)"
 fi
 
+# Progress of adding a large tree: a bar on a terminal, one line elsewhere,
+# nothing with -q.
+mkdir "$tmp/big"
+truncate -s 40M "$tmp/big/sparse"
+big_exp="(local-file \"$tmp/big\" #:recursive? #t)"
+run byre build -e "$big_exp"
+check "adding a large tree: one plain line when not on a terminal" 0 \
+      err "adding big (40.0 MiB)..." out "-big"
+big_item=$(cat "$tmp/out")
+byre gc -d "$big_item" >/dev/null 2>&1
+run byre build -q -e "$big_exp"
+check_not "adding a large tree with -q: no report" err "adding big"
+byre gc -d "$big_item" >/dev/null 2>&1
+if command -v script >/dev/null 2>&1; then
+    script -qec "byre build -e '$big_exp'" /dev/null > "$tmp/tty" 2>&1 </dev/null
+    if grep -q "adding big  40.0 MiB in " "$tmp/tty"; then
+        pass "adding a large tree on a terminal: the total and the rate"
+    else
+        status=0; cp "$tmp/tty" "$tmp/err"; : > "$tmp/out"
+        fail "adding a large tree on a terminal: the total and the rate"
+    fi
+fi
+
 # byre repl for programs: -t machine on standard input, and --listen.
 printf '(() repl-version 0 1 1)\n(+ 1 2)\n(values 1 "two")\n(car 1)\n' > "$tmp/machine-in"
 byre repl -t machine < "$tmp/machine-in" > "$tmp/out" 2>"$tmp/err"

@@ -20,6 +20,7 @@
                                    derivation-build-log-file
                                    %build-verbosity)
   #:use-module (byre file-systems)
+  #:use-module ((byre progress) #:select (%progress-reports?))
   #:autoload   (byre container) (%namespaces)
   #:autoload   (byre system container) (eval/container)
   #:autoload   (byre user-file) (load-user-file)
@@ -213,7 +214,8 @@ file-like object, or -e '(plain-file \"hello\" \"Hello!\")'")))
       (let ((status
              (call-with-error-handling
               (lambda ()
-                (parameterize ((%build-verbosity (assq-ref opts 'verbosity)))
+                (parameterize ((%build-verbosity (assq-ref opts 'verbosity))
+                            (%progress-reports? (> (assq-ref opts 'verbosity) 0)))
                   (call-with-store
                    (lambda (store)
                     (run-with-store store
@@ -346,7 +348,8 @@ byre replaces only links" link))
     (let-values (((object name) (object-to-process opts operands "build")))
       (call-with-error-handling
        (lambda ()
-         (parameterize ((%build-verbosity (assq-ref opts 'verbosity)))
+         (parameterize ((%build-verbosity (assq-ref opts 'verbosity))
+                            (%progress-reports? (> (assq-ref opts 'verbosity) 0)))
            (call-with-store
             (lambda (store)
              (let ((lowered
