@@ -80,6 +80,7 @@
             build-derivations
             derivation-build-plan
             %build-verbosity
+            %keep-failed-builds?
             derivation-build-log-file
 
             &file-search-error
@@ -806,8 +807,25 @@ is not a plain file name" file))))
           (loop rest))
          (_ (raise (build-failure drv "odd exportReferencesGraph"))))))))
 
-(define (build-one store drv)
-  "Build DRV, whose inputs are valid, and register its outputs."
+(define %keep-failed-builds?
+  ;; When true, the build directory of a failed build is kept (moved
+  ;; under TMPDIR and named in the error), as `guix build -K' does.
+  (make-parameter #f))
+
+(define (keep-build-directory drv build-dir)
+  ;; Move BUILD-DIR, about to be deleted with its scratch directory, to a
+  ;; directory of its own under TMPDIR; return its name.
+  (let ((kept (mkdtemp (string-append (or (getenv "TMPDIR") "/tmp")
+                                      "/byre-build-" (derivation-name drv)
+                                      ".drv-XXXXXX"))))
+    (rename-file build-dir (string-append kept "/build"))
+    (string-append kept "/build")))
+
+(define* (build-one store drv #:key check?)
+  "Build DRV, whose inputs are valid, and register its outputs; when
+CHECK? is true, DRV's outputs are valid already: build them again and
+raise a build failure unless each comes out bit for bit the same, leaving
+the store as it was."
   (when (builtin-builder? drv)
     ;; Guix's daemon has "builtin:download" (a network fetch); byre builds
     ;; have no network and no built-in builders.
@@ -869,25 +887,45 @@ byre has none" (derivation-builder drv)))))
                          #:environment env
                          #:directory build-top
                          #:hostname "localhost")))))
+       (define (fail message . rest)
+         ;; A failure, with the build directory kept under -K.
+         (if (%keep-failed-builds?)
+             (let ((kept (keep-build-directory drv build-dir)))
+               (raise (apply build-failure drv
+                             (format #f "~a~%note: keeping build directory `~a'"
+                                     message kept)
+                             rest)))
+             (raise (apply build-failure drv message rest))))
        (unless (zero? status)
-         (raise (build-failure
-                 drv
-                 (format #f "~a; last lines of ~a:~%~a"
+         (fail (format #f "~a; last lines of ~a:~%~a"
                          (cond ((status:exit-val status)
                                 => (cut format #f "builder exit status ~a" <>))
                                ((status:term-sig status)
                                 => (cut format #f "builder killed by signal ~a" <>))
                                (else status))
                          log-file (file-tail log-file 20))
-                 #:log-tail (file-tail log-file 20))))
+               #:log-tail (file-tail log-file 20)))
        (for-each
         (match-lambda
           ((output . path)
            (unless (false-if-exception (lstat (produced path)))
-             (raise (build-failure
-                     drv (format #f "the builder did not produce output ~s (~a)"
-                                 output path)
-                     #:log-tail (file-tail log-file 20))))
+             (fail (format #f "the builder did not produce output ~s (~a)"
+                           output path)
+                   #:log-tail (file-tail log-file 20))))
+          (_ #t))
+        outputs)
+       (if check?
+           (for-each
+            (match-lambda
+              ((output . path)
+               (unless (equal? (%file-hash (produced path) #t 'sha256)
+                               (path-info-hash (query-path-info store path)))
+                 (fail (format #f "derivation `~a' may not be deterministic: \
+output `~a' differs" (derivation-file-name drv) path)))))
+            outputs)
+       (for-each
+        (match-lambda
+          ((output . path)
            (when (fixed-output-derivation? drv)
              (check-fixed-output drv (assoc-ref (derivation-outputs drv) output)
                                  (produced path)))
@@ -897,7 +935,7 @@ byre has none" (derivation-builder drv)))))
                                                          (map cdr outputs)))
                             #:deriver (derivation-file-name drv))
            (check-references store drv output path)))
-        outputs))))))
+        outputs)))))))
 
 (define (leaked-environment drv)
   "Return the NAME=VALUE strings of the caller's environment variables that
@@ -1002,23 +1040,36 @@ byre has no substitutes: by default nothing is downloaded."
                          (vhash-cons key #t seen)
                          needed))))))))))
 
-(define (build-derivations store derivations)
+(define* (build-derivations store derivations #:optional (mode 0))
   "Build DERIVATIONS, a list of <derivation>, <derivation-input>, pairs
-(DERIVATION . OUTPUT) or .drv file names, and their inputs first, in containers; a derivation whose
-outputs are valid is not built again.  Return #t."
+(DERIVATION . OUTPUT) or .drv file names, and their inputs first, in
+containers; a derivation whose outputs are valid is not built again.  MODE
+is one of Guix's build modes: 0 (normal) or 2 (check: DERIVATIONS
+themselves, not their inputs, are built again even when their outputs are
+valid, and a build failure is raised unless each output comes out the
+same; the store is left as it was).  Mode 1 (repair) needs a daemon's
+substitutes and raises an error.  Return #t."
   (define (->derivation thing)
     (match thing
       ((? derivation? drv) drv)
       (((? derivation? drv) . (? string?)) drv)
       ((? derivation-input? input) (derivation-input-derivation input))
       ((? string? file) (read-derivation-from-file file))))
+  (define check? (eqv? mode 2))
+  (unless (memv mode '(0 2))
+    (raise (condition
+            (&store-protocol-error (message "unsupported build mode")
+                                   (status 1))
+            (&message
+             (message (format #f "build mode ~s is not supported: byre \
+builds (mode 0) and checks (mode 2), it cannot repair" mode))))))
   (let loop ((pending (map ->derivation derivations)) (done vlist-null))
     (match pending
       (() #t)
       ((drv . rest)
        (let ((file (derivation-file-name drv)))
          (cond ((vhash-assoc file done) (loop rest done))
-               ((derivation-built? store drv)
+               ((and (derivation-built? store drv) (not check?))
                 (loop rest (vhash-cons file #t done)))
                (else
                 ;; Inputs first; then this one.
@@ -1026,9 +1077,13 @@ outputs are valid is not built again.  Return #t."
                                    (derivation-inputs drv))))
                   (build-derivations store inputs)
                   (add-temp-root store file)
-                  (report-build-start drv)
-                  (dynamic-wind
-                    (const #t)
-                    (lambda () (build-one store drv))
-                    (lambda () (report-build-end store drv)))
+                  (if (and check? (not (derivation-built? store drv)))
+                      ;; Nothing to compare with: an ordinary build.
+                      (build-derivations store (list drv))
+                      (begin
+                        (report-build-start drv)
+                        (dynamic-wind
+                          (const #t)
+                          (lambda () (build-one store drv #:check? check?))
+                          (lambda () (report-build-end store drv)))))
                   (loop rest (vhash-cons file #t done))))))))))

@@ -171,6 +171,31 @@ if [ $containers = yes ]; then
     check_not "-q: no build lines" err "building"
     run byre build -v 2 -e '(computed-file "ui-verbose" #~(begin (display "shown") (mkdir #$output)))'
     check "-v 2 shows the log" 0 err "shown"
+    # -K keeps the build directory of a failure, and names it.
+    mkdir "$tmp/kept"
+    TMPDIR=$tmp/kept run byre build -K -e \
+        '(computed-file "ui-fails" #~(begin (call-with-output-file "left" (lambda (p) (display "x" p))) (exit 3)))'
+    check "-K names the kept build directory" 1 err "note: keeping build directory \`$tmp/kept/byre-build-ui-fails.drv-"
+    ls "$tmp"/kept/byre-build-ui-fails.drv-*/build/left >/dev/null 2>&1 \
+        && pass "-K: what the builder left is there" || fail "-K: what the builder left is there"
+    TMPDIR=$tmp/kept run byre build -e \
+        '(computed-file "ui-fails2" #~(begin (call-with-output-file "left" (lambda (p) (display "x" p))) (exit 3)))'
+    check_not "without -K nothing is kept" err "keeping build directory"
+    ls -d "$tmp"/kept/byre-build-ui-fails2* >/dev/null 2>&1 \
+        && fail "without -K the build directory is gone" || pass "without -K the build directory is gone"
+    # --check builds again and compares.
+    det='(computed-file "ui-det" #~(call-with-output-file #$output (lambda (p) (display 1 p))))'
+    run byre build -e "$det"
+    det_item=$(cat "$tmp/out")
+    run byre build --check -e "$det"
+    check "--check of a deterministic build succeeds" 0 err "building " out "$det_item"
+    nondet='(computed-file "ui-nondet" #~(call-with-output-file #$output (lambda (p) (display (random 1000000000 (random-state-from-platform)) p))))'
+    run byre build -e "$nondet"
+    nondet_item=$(cat "$tmp/out"); before=$(cat "$nondet_item")
+    run byre build --check -e "$nondet"
+    check "--check of a nondeterministic build fails" 1 err "may not be deterministic: output \`$nondet_item' differs"
+    [ "$(cat "$nondet_item")" = "$before" ] && pass "--check leaves the store item as it was" \
+        || fail "--check leaves the store item as it was"
     run byre eval -L "$tmp/lib" -e '#~(exit 7)'
     check "eval takes -L" 7
     echo '#~(exit 5)' > "$tmp/five.scm"

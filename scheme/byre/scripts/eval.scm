@@ -18,7 +18,8 @@
                                    derivation-inputs
                                    derivation-input-derivation
                                    derivation-build-log-file
-                                   %build-verbosity)
+                                   %build-verbosity
+                                   %keep-failed-builds?)
   #:use-module (byre file-systems)
   #:use-module ((byre progress) #:select (%progress-reports?))
   #:autoload   (byre container) (%namespaces)
@@ -250,6 +251,9 @@ line.
   -n, --dry-run          say what would be built, build nothing
   -d, --derivations      print the derivation file names, not the outputs
       --log-file         print the file names of the build logs
+  -K, --keep-failed      keep the build directory of a failed build
+      --check            build again what is built already, and fail
+                         unless it comes out bit for bit the same
       --no-grafts        do not graft packages (byre never grafts)
   -v, --verbosity=LEVEL  0: only errors; 1: a line per build (default);
                          2: build logs too
@@ -284,6 +288,12 @@ Example:
         (option '("log-file") #f #f
                 (lambda (opt name arg result)
                   (alist-cons 'log-file? #t result)))
+        (option '(#\K "keep-failed") #f #f
+                (lambda (opt name arg result)
+                  (alist-cons 'keep-failed? #t result)))
+        (option '("check") #f #f
+                (lambda (opt name arg result)
+                  (alist-cons 'check? #t result)))
         (option '("no-grafts") #f #f
                 ;; byre has no grafts: what is built is what runs.
                 (lambda (opt name arg result) result))
@@ -349,7 +359,8 @@ byre replaces only links" link))
       (call-with-error-handling
        (lambda ()
          (parameterize ((%build-verbosity (assq-ref opts 'verbosity))
-                            (%progress-reports? (> (assq-ref opts 'verbosity) 0)))
+                        (%progress-reports? (> (assq-ref opts 'verbosity) 0))
+                        (%keep-failed-builds? (assq-ref opts 'keep-failed?)))
            (call-with-store
             (lambda (store)
              (let ((lowered
@@ -380,7 +391,9 @@ a gexp" object))))))
                                (derivation-file-name drv)))
                       (show log)))
                    (else
-                    (build-derivations store (list drv))
+                    ;; Mode 2 is Guix's (build-mode check).
+                    (build-derivations store (list drv)
+                                       (if (assq-ref opts 'check?) 2 0))
                     (let ((outputs (derivation->output-paths drv)))
                       (when (assq-ref opts 'root)
                         (register-root store (assq-ref opts 'root) outputs))
