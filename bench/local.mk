@@ -8,6 +8,7 @@ EXTRA_DIST +=					\
   bench/fork-stress.scm				\
   bench/eval-container.scm			\
   bench/host-guile.scm				\
+  bench/command-line.sh				\
   bench/store/README				\
   bench/store/run				\
   bench/store/add.cc				\
