@@ -24,6 +24,10 @@ BYRE_MODULES =					\
   scheme/byre/system/container.scm		\
   scheme/byre/scripts/gc.scm			\
   scheme/byre/scripts/eval.scm			\
+  scheme/byre/scripts/pack.scm			\
+  scheme/byre/oci.scm				\
+  scheme/byre/oci-config.scm			\
+  scheme/byre/pack.scm				\
   scheme/byre/user-file.scm			\
   scheme/byre/machine-repl.scm
 
@@ -59,8 +63,10 @@ byresystemobject_DATA = scheme/byre/system/container.go
 # (byre scripts …): the commands' modules, in a folder of their own.
 byrescriptsmoduledir = $(guilemoduledir)/byre/scripts
 byrescriptsobjectdir = $(guileobjectdir)/byre/scripts
-dist_byrescriptsmodule_DATA = scheme/byre/scripts/gc.scm scheme/byre/scripts/eval.scm
-byrescriptsobject_DATA = scheme/byre/scripts/gc.go scheme/byre/scripts/eval.go
+dist_byrescriptsmodule_DATA = scheme/byre/scripts/gc.scm scheme/byre/scripts/eval.scm \
+  scheme/byre/scripts/pack.scm
+byrescriptsobject_DATA = scheme/byre/scripts/gc.go scheme/byre/scripts/eval.go \
+  scheme/byre/scripts/pack.go
 
 # Façades live under byre's own data directory so they never shadow a real
 # Guix on the default load path.
@@ -142,5 +148,6 @@ install-data-hook:
 scheme/byre/store.go scheme/byre/scripts/gc.go modules/guix/store.go \
   modules/guix/base32.go scheme/byre/derivations.go scheme/byre/gexp.go \
   scheme/byre/system/container.go scheme/byre/scripts/eval.go \
+  scheme/byre/oci.go scheme/byre/pack.go scheme/byre/scripts/pack.go \
   modules/guix/gexp.go modules/guix/derivations.go \
   modules/gnu/system/linux-container.go: scheme/byre/store-core.go

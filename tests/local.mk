@@ -28,7 +28,8 @@ INTEGRATION_TESTS =				\
   tests/integration/gc.sh			\
   tests/integration/eval.sh			\
   tests/integration/ui.sh			\
-  tests/integration/completion.sh
+  tests/integration/completion.sh		\
+  tests/integration/pack.sh
 
 TESTS += $(SCHEME_TESTS) $(INTEGRATION_TESTS)
 EXTRA_DIST += $(SCHEME_TESTS) $(INTEGRATION_TESTS) tests/scheme/lib/harness.scm tests/integration/lib.sh \

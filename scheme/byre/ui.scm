@@ -711,7 +711,11 @@ process ID, for example: byre container exec ~a /bin/sh" pid-string)))
     ("build" ,(lambda (args)
                 ((module-ref (resolve-interface '(byre scripts eval)) 'byre-build)
                  args))
-     "build a file-like object or a gexp and print its outputs")))
+     "build a file-like object or a gexp and print its outputs")
+    ("pack" ,(lambda (args)
+               ((module-ref (resolve-interface '(byre scripts pack)) 'byre-pack)
+                args))
+     "pack a store closure as a tarball, an OCI image or a bundle")))
 
 (define (show-help)
   (display "Usage: byre [OPTION] COMMAND ARGS...

@@ -32,7 +32,9 @@
   #:use-module (ice-9 format)
   #:export (byre-eval
             byre-build
-            read-gexp-file))
+            read-gexp-file
+            evaluate-expression
+            register-root))
 
 ;;; Commentary:
 ;;;
@@ -61,6 +63,8 @@ its FILE:LINE:COLUMN (see `load-user-file')."
   (load-user-file file (evaluation-module)))
 
 (define (evaluate-expression string)
+  "Return the value of STRING, read as one expression and evaluated in a
+module with Guix's usual modules, as `read-gexp-file' evaluates a file."
   (save-module-excursion
    (lambda ()
      (set-current-module (evaluation-module))
