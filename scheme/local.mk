@@ -12,6 +12,7 @@ BYRE_MODULES =					\
   scheme/byre/file-systems.scm			\
   scheme/byre/core.scm				\
   scheme/byre/store-core.scm			\
+  scheme/byre/container-spec.scm		\
   scheme/byre/container.scm			\
   scheme/byre/host.scm				\
   scheme/byre/ui.scm				\

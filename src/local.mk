@@ -1,7 +1,7 @@
 ## SPDX-License-Identifier: GPL-3.0-or-later
 ## Copyright (C) 2026 the byre authors
-## The C++ core (src/container, src/mount, src/caps, src/process) and the
-## Guile bindings (src/guile).
+## The C++ core (src/container, src/mount, src/namespaces, src/caps,
+## src/process) and the Guile bindings (src/guile).
 
 libbyrecore_la_SOURCES +=			\
   src/container/spec.hh				\
@@ -13,8 +13,16 @@ libbyrecore_la_SOURCES +=			\
   src/container/excursion.cc			\
   src/mount/options.hh				\
   src/mount/options.cc				\
+  src/mount/rules.hh				\
+  src/mount/rules.cc				\
+  src/mount/steps.hh				\
+  src/mount/steps.cc				\
+  src/namespaces/namespaces.hh			\
+  src/namespaces/namespaces.cc			\
   src/caps/caps.hh				\
   src/caps/caps.cc				\
+  src/caps/apply.hh				\
+  src/caps/apply.cc				\
   src/process/helpers.hh			\
   src/process/helpers.cc
 

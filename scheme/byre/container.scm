@@ -7,25 +7,64 @@
 ;;; run-program-in-container, container-exec) runs nothing but prepared
 ;;; system calls in the child before execve; the thunk form (run-container,
 ;;; call-with-container, container-excursion) forks this Guile process.
-;;; Set-up is always done in C++ from a plan prepared here.
+;;; Every container is described by a <container-spec> (byre
+;;; container-spec), the one thing handed to the C++ core, which does the
+;;; set-up.
 
 (define-module (byre container)
   #:use-module (byre core)
-  #:use-module ((byre config) #:select (%byre-init-program))
-  ;; Loaded when a container is made, not when `byre' starts.
-  #:autoload (byre file-systems) (file-system? file-system-mapping?
-                                  file-system-mapping->bind-mount
-                                  file-system-device file-system-mount-point
-                                  file-system-type file-system-options
-                                  file-system-flags file-system-mount?
-                                  file-system-mount-may-fail?)
+  #:use-module (byre container-spec)
   #:use-module (ice-9 match)
   #:use-module (srfi srfi-1)
-  #:re-export (%default-container-capabilities)
-  #:export (%namespaces
-            user-namespace-supported?
+  #:re-export (%default-container-capabilities
+               %namespaces
+
+               <container-spec>
+               container-spec
+               container-spec?
+               make-container-spec
+               this-container-spec
+               container-spec-namespaces
+               container-spec-host-uids
+               container-spec-guest-uid
+               container-spec-guest-gid
+               container-spec-uid-map
+               container-spec-gid-map
+               container-spec-root
+               container-spec-mounts
+               container-spec-symlinks
+               container-spec-hostname
+               container-spec-capabilities
+               container-spec-ambient-capabilities
+               container-spec-environment
+               container-spec-directory
+               container-spec-program
+               container-spec-thunk
+               container-spec-populate-file-system
+               container-spec-init
+               container-spec-relayed-signals
+               container-spec-limits
+               container-spec-seccomp
+               container-spec-stdio
+               container-spec-console
+               container-spec-lock-mounts?
+               container-spec-loopback-network?
+               container-spec-writable-root?
+               container-spec-location
+               container-spec-exec?
+
+               <container-limits>
+               container-limits
+               container-limits?
+               container-limits-pids
+               container-limits-memory
+               container-limits-cpu)
+  #:export (user-namespace-supported?
             unprivileged-user-namespace-supported?
             setgroups-supported?
+
+            start-container
+            run-container-spec
 
             run-container
             call-with-container
@@ -38,12 +77,6 @@
 
             %container-start-timeout
             container-start-retries))
-
-(define %namespaces
-  '(mnt pid ipc uts user net))
-
-(define %known-namespaces
-  (cons 'cgroup %namespaces))
 
 (define (user-namespace-supported?)
   "Return true if this kernel has user namespaces."
@@ -82,140 +115,10 @@ and started again by this process."
 (define %max-start-attempts 5)
 
 
-;;;
-;;; From Scheme values to the plan's plain data.
-;;;
-
-(define (check-namespaces namespaces)
-  (unless (list? namespaces)
-    (throw 'wrong-type-arg 'container "namespaces must be a list of symbols: ~s"
-           (list namespaces) (list namespaces)))
-  (for-each (lambda (ns)
-              (unless (memq ns %known-namespaces)
-                (throw 'wrong-type-arg 'container
-                       "unknown namespace ~s (known: ~a)"
-                       (list ns (string-join (map symbol->string %known-namespaces)))
-                       (list ns))))
-            namespaces))
-
-(define (check-id what id)
-  (unless (and (exact-integer? id) (<= 0 id #xfffffffe))
-    (throw 'wrong-type-arg 'container "~a must be an integer from 0 to 4294967294: ~s"
-           (list what id) (list id))))
-
 (define (check-thunk what thunk)
   (unless (procedure? thunk)
     (throw 'wrong-type-arg 'container "~a must be a procedure: ~s"
            (list what thunk) (list thunk))))
-
-(define (user-name)
-  (or (false-if-exception (passwd:name (getpwuid (getuid))))
-      (number->string (getuid))))
-
-(define (id-maps namespaces host-uids guest-uid guest-gid)
-  "Return the spec entries mapping HOST-UIDS ids of the caller into a new
-user namespace, GUEST-UID and GUEST-GID being the caller's own ids inside."
-  (define (subordinate file id)
-    (match (%subordinate-range file (user-name) id)
-      ((start . count)
-       (if (>= count (- host-uids 1))
-           start
-           (throw 'misc-error 'container
-                  "~a grants ~a only ~a ids; ~a are needed for host-uids ~a"
-                  (list file (user-name) count (- host-uids 1) host-uids) #f)))
-      (#f
-       (throw 'misc-error 'container
-              "no subordinate id range for ~a in ~a; host-uids ~a needs one.  \
-As root, add one, e.g.: usermod --add-subuids 100000-165535 --add-subgids 100000-165535 ~a"
-              (list (user-name) file host-uids (user-name)) #f))))
-
-  (unless (and (exact-integer? host-uids) (positive? host-uids))
-    (throw 'wrong-type-arg 'container "host-uids must be a positive integer: ~s"
-           (list host-uids) (list host-uids)))
-  (cond ((not (memq 'user namespaces))
-         '())
-        ((zero? (getuid))
-         `((uid-map (,guest-uid 0 ,host-uids))
-           (gid-map (,guest-gid 0 ,host-uids))
-           (deny-setgroups? . #f)))
-        ((= host-uids 1)
-         `((uid-map (,guest-uid ,(getuid) 1))
-           (gid-map (,guest-gid ,(getgid) 1))
-           (deny-setgroups? . #t)))
-        (else
-         ;; The caller's own id plus a range from /etc/subuid, written by
-         ;; the setuid helpers newuidmap and newgidmap.
-         (let ((uids (subordinate "/etc/subuid" (getuid)))
-               (gids (subordinate "/etc/subgid" (getgid))))
-           `((uid-map (,guest-uid ,(getuid) 1)
-                      (,(+ guest-uid 1) ,uids ,(- host-uids 1)))
-             (gid-map (,guest-gid ,(getgid) 1)
-                      (,(+ guest-gid 1) ,gids ,(- host-uids 1)))
-             (deny-setgroups? . #f)
-             (id-helpers? . #t))))))
-
-(define (file-system->mount fs)
-  "Return the plan's form of FS: (SOURCE TARGET TYPE OPTIONS FLAGS MAY-FAIL?
-CREATE?)."
-  (list (file-system-device fs)
-        (file-system-mount-point fs)
-        (file-system-type fs)
-        (file-system-options fs)
-        (file-system-flags fs)
-        (file-system-mount-may-fail? fs)
-        ;; The root is a fresh tmpfs: every mount point is created, as a
-        ;; file or a directory to match a bind's source.
-        #t))
-
-(define (mounts->plan mounts)
-  (unless (list? mounts)
-    (throw 'wrong-type-arg 'container "mounts must be a list of file systems: ~s"
-           (list mounts) (list mounts)))
-  (filter-map (lambda (fs)
-                (cond ((file-system? fs)
-                       (and (file-system-mount? fs) (file-system->mount fs)))
-                      ((file-system-mapping? fs)
-                       (file-system->mount (file-system-mapping->bind-mount fs)))
-                      (else
-                       (throw 'wrong-type-arg 'container
-                              "not a file system or a mapping: ~s"
-                              (list fs) (list fs)))))
-              mounts))
-
-(define (terminal)
-  ;; The caller's terminal, bound to /dev/console when standard input is one.
-  (let ((port (current-input-port)))
-    (and (file-port? port)
-         (false-if-exception (isatty? port))
-         (false-if-exception (ttyname port)))))
-
-(define* (container-spec #:key root mounts (symlinks '()) namespaces host-uids
-                         guest-uid guest-gid lock-mounts? writable-root?
-                         loopback-network? child-is-pid1? capabilities
-                         hostname exec? argv environment directory
-                         (init-program #f))
-  (check-namespaces namespaces)
-  (check-id "guest-uid" guest-uid)
-  (check-id "guest-gid" guest-gid)
-  `((namespaces . ,namespaces)
-    ,@(id-maps namespaces host-uids guest-uid guest-gid)
-    (uid . ,guest-uid)
-    (gid . ,guest-gid)
-    (root . ,root)
-    (mounts . ,(mounts->plan mounts))
-    (symlinks . ,symlinks)
-    (lock-mounts? . ,lock-mounts?)
-    (writable-root? . ,writable-root?)
-    (loopback-network? . ,loopback-network?)
-    (child-is-pid1? . ,child-is-pid1?)
-    (capabilities . ,capabilities)
-    (console . ,(terminal))
-    (hostname . ,hostname)
-    (exec? . ,exec?)
-    (argv . ,argv)
-    (environment . ,environment)
-    (directory . ,directory)
-    (init-program . ,init-program)))
 
 (define (call-with-temporary-root proc)
   "Call PROC with the directory on which containers mount their root: an
@@ -270,6 +173,98 @@ caller's code (whose dynamic extent belongs to the parent)."
             (false-if-exception (flush-all-ports))
             (primitive-exit 1))))))
 
+;;;
+;;; Starting a container from its description.
+;;;
+
+(define (start-forked spec plan)
+  "Fork this process into the container PLAN, made from SPEC, run SPEC's
+thunk there and return the container's pid, retrying a child found stuck
+at start-up."
+  (define thunk (container-spec-thunk spec))
+  (define populate-file-system (container-spec-populate-file-system spec))
+  (preload-autoloads)
+  ;; Unflushed buffers would be written twice, once by the child.
+  (flush-all-ports)
+  (let retry ((attempt 1))
+    (match (%spawn-container-fork plan (and populate-file-system #t))
+      ((0 . fd)
+       (child-exit
+        (lambda ()
+          (probe-locks)
+          (%container-ready fd (not populate-file-system))
+          (when populate-file-system
+            (populate-file-system)
+            (%container-continue plan fd)
+            (close-fdes fd))
+          (thunk))))
+      ((pid . fd)
+       (cond ((%container-wait-ready plan pid fd (%container-start-timeout)
+                                     (not populate-file-system))
+              (when populate-file-system
+                ;; The rest of the set-up: no time limit, populating may
+                ;; take long.
+                (%container-wait-ready plan pid fd -1 #t))
+              pid)
+             (else
+              ;; Stuck before running any of THUNK: nothing was done on
+              ;; the caller's behalf, so start again.
+              (false-if-exception (kill pid SIGKILL))
+              (false-if-exception (waitpid pid))
+              ;; Without populate-file-system the wait closed FD already.
+              (when populate-file-system
+                (false-if-exception (close-fdes fd)))
+              (set! %start-retries (+ 1 %start-retries))
+              (format (current-error-port)
+                      "byre: warning: container process ~a was stuck at \
+start-up (attempt ~a of ~a); killed it~%"
+                      pid attempt %max-start-attempts)
+              ;; Flushed now, or the next child would print it again.
+              (force-output (current-error-port))
+              (if (< attempt %max-start-attempts)
+                  (retry (+ attempt 1))
+                  (throw 'system-error 'run-container "~A"
+                         (list "container processes kept getting stuck at start-up")
+                         (list EAGAIN)))))))))
+
+(define (start-container spec)
+  "Start the container SPEC, a <container-spec>, describes and return the
+pid of its first process: once its program runs (the exec form, SPEC has a
+program) or once it is ready to run SPEC's thunk in a fork of this process
+(the thunk form).  A failed set-up step raises system-error naming it."
+  (define (start root)
+    (let ((plan (%make-container-plan (container-spec->plan-data spec #:root root))))
+      (cond ((container-spec-program spec)
+             (flush-all-ports)
+             (%spawn-container-exec plan))
+            ((container-spec-thunk spec)
+             (start-forked spec plan))
+            (else
+             (throw 'wrong-type-arg 'start-container
+                    "container spec has neither a program nor a thunk: ~s"
+                    (list spec) (list spec))))))
+  (unless (container-spec? spec)
+    (throw 'wrong-type-arg 'start-container "not a <container-spec>: ~s"
+           (list spec) (list spec)))
+  (if (or (container-spec-root spec)
+          (not (memq 'mnt (container-spec-namespaces spec))))
+      (start #f)
+      ;; Once the container has pivoted away from the temporary root, the
+      ;; root directory is free again: it is this process's, shared.
+      (call-with-temporary-root start)))
+
+(define (run-container-spec spec)
+  "Start the container SPEC describes, wait for it and return its waitpid
+status.  SPEC's relayed signals received meanwhile are sent to it."
+  (let ((pid (start-container spec)))
+    (call-with-relayed-signals pid (container-spec-relayed-signals spec)
+      (lambda () (wait-status pid)))))
+
+
+;;;
+;;; The thunk form, with Guix's signatures.
+;;;
+
 (define* (run-container root mounts namespaces host-uids thunk
                         #:key (guest-uid 0) (guest-gid 0)
                         (lock-mounts? #t)
@@ -292,64 +287,21 @@ new root before it becomes \"/\".  LOCK-MOUNTS? locks the mounts together;
 WRITABLE-ROOT? leaves the tmpfs root writable; LOOPBACK-NETWORK? brings up
 \"lo\" and writes /etc/hosts in a new network namespace.  CAPABILITIES, a
 list of symbols such as sys_admin, are kept in addition to the default set
-(see %default-container-capabilities)."
+(see %default-container-capabilities).  The container is described by a
+<container-spec> (see start-container)."
   (check-thunk "thunk" thunk)
   (when populate-file-system
     (check-thunk "populate-file-system" populate-file-system))
-  (preload-autoloads)
-  (let ((plan (%make-container-plan
-               (container-spec #:root root #:mounts mounts
-                               #:namespaces namespaces #:host-uids host-uids
-                               #:guest-uid guest-uid #:guest-gid guest-gid
-                               #:lock-mounts? lock-mounts?
-                               #:writable-root? writable-root?
-                               #:loopback-network? loopback-network?
-                               #:child-is-pid1? child-is-pid1?
-                               #:capabilities capabilities
-                               #:exec? #f #:argv '() #:environment '()
-                               #:directory "/"))))
-    ;; Unflushed buffers would be written twice, once by the child.
-    (flush-all-ports)
-    (let retry ((attempt 1))
-      (match (%spawn-container-fork plan (and populate-file-system #t))
-        ((0 . fd)
-         (child-exit
-          (lambda ()
-            (probe-locks)
-            (%container-ready fd (not populate-file-system))
-            (when populate-file-system
-              (populate-file-system)
-              (%container-continue plan fd)
-              (close-fdes fd))
-            (thunk))))
-        ((pid . fd)
-         (cond ((%container-wait-ready plan pid fd (%container-start-timeout)
-                                       (not populate-file-system))
-                (when populate-file-system
-                  ;; The rest of the set-up: no time limit, populating may
-                  ;; take long.
-                  (%container-wait-ready plan pid fd -1 #t))
-                pid)
-               (else
-                ;; Stuck before running any of THUNK: nothing was done on
-                ;; the caller's behalf, so start again.
-                (false-if-exception (kill pid SIGKILL))
-                (false-if-exception (waitpid pid))
-                ;; Without populate-file-system the wait closed FD already.
-                (when populate-file-system
-                  (false-if-exception (close-fdes fd)))
-                (set! %start-retries (+ 1 %start-retries))
-                (format (current-error-port)
-                        "byre: warning: container process ~a was stuck at \
-start-up (attempt ~a of ~a); killed it~%"
-                        pid attempt %max-start-attempts)
-                ;; Flushed now, or the next child would print it again.
-                (force-output (current-error-port))
-                (if (< attempt %max-start-attempts)
-                    (retry (+ attempt 1))
-                    (throw 'system-error 'run-container "~A"
-                           (list "container processes kept getting stuck at start-up")
-                           (list EAGAIN))))))))))
+  (start-container
+   (container-spec
+     (root root) (mounts mounts) (namespaces namespaces) (host-uids host-uids)
+     (guest-uid guest-uid) (guest-gid guest-gid)
+     (lock-mounts? lock-mounts?) (writable-root? writable-root?)
+     (loopback-network? loopback-network?)
+     (init (if child-is-pid1? #f 'byre-init))
+     (capabilities (append (%default-container-capabilities) capabilities))
+     (ambient-capabilities capabilities)
+     (thunk thunk) (populate-file-system populate-file-system))))
 
 (define (call-with-relayed-signals pid signals proc)
   "Call PROC while each of SIGNALS sent to this process is relayed to PID.
@@ -381,20 +333,24 @@ root inside (uid and gid 0), or GUEST-UID and GUEST-GID.  RELAYED-SIGNALS
 received by the caller meanwhile are sent to the container.
 PROCESS-SPAWNED-HOOK is called with the container's PID."
   (check-thunk "thunk" thunk)
-  (call-with-temporary-root
-   (lambda (root)
-     (let ((pid (run-container root mounts namespaces host-uids thunk
-                               #:guest-uid guest-uid #:guest-gid guest-gid
-                               #:lock-mounts? lock-mounts?
-                               #:populate-file-system populate-file-system
-                               #:writable-root? writable-root?
-                               #:loopback-network? loopback-network?
-                               #:child-is-pid1? child-is-pid1?
-                               #:capabilities capabilities)))
-       (call-with-relayed-signals pid relayed-signals
-         (lambda ()
-           (process-spawned-hook pid)
-           (wait-status pid)))))))
+  (when populate-file-system
+    (check-thunk "populate-file-system" populate-file-system))
+  (let ((pid (start-container
+              (container-spec
+                (mounts mounts) (namespaces namespaces) (host-uids host-uids)
+                (guest-uid guest-uid) (guest-gid guest-gid)
+                (lock-mounts? lock-mounts?) (writable-root? writable-root?)
+                (loopback-network? loopback-network?)
+                (init (if child-is-pid1? #f 'byre-init))
+                (capabilities (append (%default-container-capabilities)
+                                      capabilities))
+                (ambient-capabilities capabilities)
+                (relayed-signals relayed-signals)
+                (thunk thunk) (populate-file-system populate-file-system)))))
+    (call-with-relayed-signals pid relayed-signals
+      (lambda ()
+        (process-spawned-hook pid)
+        (wait-status pid)))))
 
 (define (container-excursion pid thunk)
   "Run THUNK in a child process that joined the namespaces of process PID
@@ -444,7 +400,8 @@ have a printed representation that read can read back."
                           (lock-mounts? #t) (writable-root? #t)
                           (loopback-network? #t)
                           (child-is-pid1? #t)
-                          (capabilities '()))
+                          (capabilities '())
+                          (stdio #f))
   "Start ARGV, a list of strings whose first is the program's absolute file
 name inside the container, in a new container, and return the pid of its
 process once the program runs.  The keywords are those of run-container;
@@ -453,31 +410,25 @@ strings, and DIRECTORY its working directory.  SYMLINKS, a list of (PATH .
 TARGET) pairs, are symbolic links made in the container's root after the
 mounts.  With CHILD-IS-PID1? false and a pid namespace, byre-init is
 PID 1: it runs the program as PID 2, reaps orphans and relays signals.
-Nothing of the caller's Scheme runs in the child: it executes prepared
-system calls and execs."
+STDIO, when true, is a list of three file ports or descriptors (or #f for
+the caller's own) that become the program's standard input, output and
+error.  Nothing of the caller's Scheme runs in the child: it executes
+prepared system calls and execs."
   (unless (and (pair? argv) (every string? argv))
     (throw 'wrong-type-arg 'spawn-container
            "argv must be a non-empty list of strings: ~s" (list argv) (list argv)))
-  (define (spawn root)
-    (%spawn-container-exec
-     (%make-container-plan
-      (container-spec #:root root #:mounts mounts #:symlinks symlinks
-                      #:namespaces namespaces
-                      #:host-uids host-uids #:guest-uid guest-uid
-                      #:guest-gid guest-gid #:lock-mounts? lock-mounts?
-                      #:writable-root? writable-root?
-                      #:loopback-network? loopback-network?
-                      #:child-is-pid1? child-is-pid1?
-                      #:init-program (and (not child-is-pid1?) %byre-init-program)
-                      #:capabilities capabilities
-                      #:hostname hostname #:exec? #t #:argv argv
-                      #:environment environment #:directory directory))))
-  (flush-all-ports)
-  (if (or root (not (memq 'mnt namespaces)))
-      (spawn root)
-      ;; Once the program runs, the container has pivoted away from the
-      ;; temporary root: it can go at once.
-      (call-with-temporary-root spawn)))
+  (start-container
+   (container-spec
+     (program argv) (root root) (mounts mounts) (symlinks symlinks)
+     (namespaces namespaces) (host-uids host-uids)
+     (guest-uid guest-uid) (guest-gid guest-gid)
+     (environment environment) (directory directory) (hostname hostname)
+     (lock-mounts? lock-mounts?) (writable-root? writable-root?)
+     (loopback-network? loopback-network?)
+     (init (if child-is-pid1? #f 'byre-init))
+     (capabilities (append (%default-container-capabilities) capabilities))
+     (ambient-capabilities capabilities)
+     (stdio stdio))))
 
 (define* (run-program-in-container argv
                                    #:key (relayed-signals (list SIGINT SIGTERM))

@@ -879,14 +879,15 @@ byre has none" (derivation-builder drv)))))
                          (leaked-environment drv)))
             (status (with-output-to-log log-file
                       (lambda ()
-                        (run-program-in-container
-                         (cons (derivation-builder drv)
-                               (derivation-builder-arguments drv))
-                         #:mounts mounts
-                         #:symlinks host-links
-                         #:environment env
-                         #:directory build-top
-                         #:hostname "localhost")))))
+                        (run-container-spec
+                         (container-spec
+                           (program (cons (derivation-builder drv)
+                                          (derivation-builder-arguments drv)))
+                           (mounts mounts)
+                           (symlinks host-links)
+                           (environment env)
+                           (directory build-top)
+                           (hostname "localhost")))))))
        (define (fail message . rest)
          ;; A failure, with the build directory kept under -K.
          (if (%keep-failed-builds?)

@@ -6,6 +6,7 @@
 ;;; containers.
 
 (define-module (byre file-systems)
+  #:use-module ((byre core) #:select (%mount-flags %mount-point-problem))
   #:use-module (byre records)
   #:use-module (byre diagnostics)
   #:use-module (byre store-directory)
@@ -70,30 +71,35 @@
 ;;;
 
 (define %file-system-flags
-  ;; The flags a file system may have; (byre container) turns them into
-  ;; mount(2) flags.
-  '(read-only bind-mount no-suid no-dev no-exec no-atime strict-atime
-    lazy-time))
+  ;; The flags a file system may have: the names of the C++ core's one
+  ;; table of them (src/mount/rules.cc), which turns them into mount(2)
+  ;; flags.
+  (map car (%mount-flags)))
 
 (define (check-mount-point mount-point location)
   "Raise an error condition, located at LOCATION, unless MOUNT-POINT is an
-absolute file name without \"..\" components; return MOUNT-POINT."
+absolute file name without \".\" or \"..\" components (the C++ core's one
+rule, %mount-point-problem); return MOUNT-POINT."
   (define (fail format-string hint)
     (raise (make-user-error format-string (list mount-point)
                             #:location location
                             #:hint hint)))
 
-  (cond ((not (string? mount-point))
-         (fail "mount point ~s is not a string"
-               "a mount point is an absolute file name such as \"/mnt\"."))
-        ((not (string-prefix? "/" mount-point))
+  (if (not (string? mount-point))
+      (fail "mount point ~s is not a string"
+            "a mount point is an absolute file name such as \"/mnt\".")
+      (match (%mount-point-problem mount-point)
+        (#f mount-point)
+        ('not-absolute
          (fail "mount point ~s is not absolute"
                (format #f "write it from the root: \"/~a\"." mount-point)))
-        ((member ".." (string-split mount-point #\/))
+        ('dot-component
+         (fail "mount point ~s has a \".\" component"
+               "name the target directly, without \".\"."))
+        ('dot-dot-component
          ;; ".." could lead a mount out of the container's root.
          (fail "mount point ~s has a \"..\" component"
-               "name the target directly, without \"..\"."))
-        (else mount-point)))
+               "name the target directly, without \"..\".")))))
 
 (define (check-flags flags location)
   "Raise an error condition, located at LOCATION, unless FLAGS is a list of

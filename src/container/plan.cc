@@ -3,8 +3,8 @@
 #include "container/plan.hh"
 
 #include <fcntl.h>
+#include <grp.h>
 #include <linux/capability.h>
-#include <linux/openat2.h>
 #include <net/if.h>
 #include <sched.h>
 #include <signal.h>
@@ -12,7 +12,6 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
-#include <grp.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -24,28 +23,13 @@
 
 #include "caps/caps.hh"
 #include "mount/options.hh"
+#include "mount/rules.hh"
 
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 #endif
 
 namespace byre::container {
-
-void check_mount_point(const std::string& target) {
-  if (target.empty() || target[0] != '/')
-    throw std::invalid_argument("mount point \"" + target +
-                                "\" is not an absolute file name");
-  std::size_t start = 1;
-  while (start <= target.size()) {
-    std::size_t end = target.find('/', start);
-    if (end == std::string::npos) end = target.size();
-    std::string component = target.substr(start, end - start);
-    if (component == "." || component == "..")
-      throw std::invalid_argument("mount point \"" + target +
-                                  "\" has a \"" + component + "\" component");
-    start = end + 1;
-  }
-}
 
 namespace {
 
@@ -66,6 +50,12 @@ bool exists(const std::string& path) {
   return lstat(path.c_str(), &st) == 0;
 }
 
+Step step(StepKind kind) {
+  Step s;
+  s.kind = kind;
+  return s;
+}
+
 }  // namespace
 
 const char* Plan::keep(std::string s) {
@@ -74,17 +64,16 @@ const char* Plan::keep(std::string s) {
 }
 
 void Plan::add_mount(const MountRequest& m) {
-  check_mount_point(m.target);
-  Step step{StepKind::mount};
-  step.a = keep(m.source);
-  step.b = keep(relative(m.target));
-  step.c = m.type.empty() ? nullptr : keep(m.type);
-  step.d = m.data.empty() ? nullptr : keep(m.data);
-  step.flags = m.flags;
-  step.bind = m.bind;
-  step.read_only = m.read_only;
-  step.may_fail = m.may_fail;
-  step.create = m.create_mount_point;
+  mount::check_mount_point(m.target);
+  Step s = step(m.bind ? StepKind::bind_mount : StepKind::mount_fs);
+  s.may_fail = m.may_fail;
+  s.mount.source = keep(m.source);
+  s.mount.dest = keep(relative(m.target));
+  s.mount.fs_type = m.type.empty() ? nullptr : keep(m.type);
+  s.mount.data = m.data.empty() ? nullptr : keep(m.data);
+  s.mount.flags = m.flags;
+  s.mount.read_only = m.read_only;
+  s.mount.create_dest = m.create_mount_point;
   if (m.bind) {
     // Checked here so that a missing source is an error in the caller,
     // before anything is created.
@@ -94,51 +83,48 @@ void Plan::add_mount(const MountRequest& m) {
       throw std::system_error(errno, std::generic_category(),
                               "mount \"" + m.source + "\" on \"" + m.target + "\"");
     }
-    step.is_file = !S_ISDIR(st.st_mode);
-    if (m.read_only) step.extra = mount::locked_flags(m.source);
+    s.mount.dest_is_file = !S_ISDIR(st.st_mode);
+    if (m.read_only || m.flags != 0) s.mount.keep_flags = mount::locked_flags(m.source);
   }
-  steps_.push_back(step);
+  add(s);
 }
 
 void Plan::add_standard_file_systems() {
   const int ns = spec_.namespaces;
-  auto mount_fs = [this](const char* type, const char* target,
-                         unsigned long flags, const char* data) {
-    Step s{StepKind::mount};
-    s.a = type;
-    s.b = target;
-    s.c = type;
-    s.d = data;
-    s.flags = flags;
-    steps_.push_back(s);
+  auto mount_fs = [this](const char* type, const char* dest, unsigned long flags,
+                         const char* data) {
+    Step s = step(StepKind::mount_fs);
+    s.mount.source = type;
+    s.mount.dest = dest;
+    s.mount.fs_type = type;
+    s.mount.data = data;
+    s.mount.flags = flags;
+    add(s);
   };
-  auto mkdir = [this](const char* target, uint32_t mode) {
-    Step s{StepKind::make_directory};
-    s.b = target;
-    s.mode = mode;
-    steps_.push_back(s);
+  auto mkdir = [this](const char* path) {
+    Step s = step(StepKind::make_directory);
+    s.path = path;
+    add(s);
   };
-  auto symlink = [this](const char* content, const char* target) {
-    Step s{StepKind::make_symlink};
-    s.a = content;
-    s.b = target;
-    steps_.push_back(s);
+  auto symlink = [this](const char* target, const char* path) {
+    Step s = step(StepKind::make_symlink);
+    s.path = path;
+    s.text = target;
+    add(s);
   };
-  auto bind_file = [this](const char* source, const char* target) {
-    Step s{StepKind::mount};
-    s.a = source;
-    s.b = target;
-    s.bind = true;
-    s.is_file = true;
-    steps_.push_back(s);
+  auto bind_file = [this](const char* source, const char* dest) {
+    Step s = step(StepKind::bind_mount);
+    s.mount.source = source;
+    s.mount.dest = dest;
+    s.mount.dest_is_file = true;
+    add(s);
   };
 
   // A proc mount requires a new pid namespace, sysfs a new network one.
   if (ns & CLONE_NEWPID)
     mount_fs("proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr);
   if (ns & CLONE_NEWNET)
-    mount_fs("sysfs", "sys", MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY,
-             nullptr);
+    mount_fs("sysfs", "sys", MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY, nullptr);
 
   mount_fs("tmpfs", "dev", MS_NOSUID | MS_STRICTATIME, "mode=0755");
   for (const char* device : {"/dev/null", "/dev/zero", "/dev/full",
@@ -150,8 +136,8 @@ void Plan::add_standard_file_systems() {
   for (const MountRequest& m : spec_.mounts)
     if (relative(m.target) == "dev/pts") user_pts = true;
   if (!user_pts) {
-    // No gid= option: gid 5 may not be mapped (NOTES.md).
-    mkdir("dev/pts", 0755);
+    // No gid= option: gid 5 may not be mapped (doc/measurements.md).
+    mkdir("dev/pts");
     mount_fs("devpts", "dev/pts", MS_NOSUID | MS_NOEXEC,
              "newinstance,ptmxmode=0666,mode=0620");
   }
@@ -166,6 +152,13 @@ void Plan::add_standard_file_systems() {
 Plan::Plan(const ContainerSpec& spec) : spec_(spec) {
   const int ns = spec_.namespaces;
   const bool new_mounts = (ns & CLONE_NEWNS) && !spec_.root.empty();
+  const bool user_ns = (ns & CLONE_NEWUSER) && !spec_.uid_map.empty();
+
+  if (spec_.limits.any())
+    throw std::invalid_argument(
+        "container limits (pids, memory, cpu) are not supported by this byre yet");
+  if (spec_.seccomp)
+    throw std::invalid_argument("a seccomp filter is not supported by this byre yet");
 
   if (spec_.uid != 0 || spec_.gid != 0 || !spec_.uid_map.empty()) {
     auto mapped = [](const std::vector<IdRange>& map, uint32_t id) {
@@ -182,96 +175,101 @@ Plan::Plan(const ContainerSpec& spec) : spec_(spec) {
                                   " is not in the container's gid map");
   }
 
-  // Locking needs a nested user namespace whose map the child may write
-  // itself: one id, its own.  The uts and ipc namespaces are then made with
-  // it, so that they belong to the container's innermost user namespace and
-  // its root may, say, set the hostname.  The network namespace cannot
-  // wait: sysfs, mounted before pivot_root, must be that of a network
-  // namespace the mounting user namespace owns.
-  const bool lock = new_mounts && spec_.lock_mounts && (ns & CLONE_NEWUSER) &&
-                    spec_.uid_map.size() == 1 && spec_.uid_map[0].count == 1 &&
-                    spec_.gid_map.size() == 1 && spec_.gid_map[0].count == 1;
-  deferred_ = lock ? ns & (CLONE_NEWUTS | CLONE_NEWIPC) : 0;
+  // The container's own namespaces (doc/hacking.md): with a user namespace,
+  // the process ends in a nested one that owns its uts, ipc and network
+  // namespaces, while its mounts belong to the outer one (or, locked, to a
+  // mount namespace whose mounts the kernel locked).  Its root then holds
+  // CAP_SYS_ADMIN and CAP_NET_ADMIN over what it owns only.  Without
+  // locking (#:lock-mounts? #f) the mounts stay in the one user namespace,
+  // whose root must then not hold CAP_SYS_ADMIN: no nesting.
+  const bool lock = new_mounts && spec_.lock_mounts && user_ns;
+  const int ownable = ns & (CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET);
+  const bool unlocked_mounts = (ns & CLONE_NEWNS) && !spec_.lock_mounts;
+  nested_ = user_ns && (lock || (ownable != 0 && !unlocked_mounts));
+  if (nested_) {
+    nesting_.namespaces = ownable;
+    nesting_.uid_map = keep(namespaces::identity_map_text(spec_.uid_map));
+    nesting_.gid_map = keep(namespaces::identity_map_text(spec_.gid_map));
+    nesting_.lock_mounts = lock;
+    nesting_.reset_last_pid = (ns & CLONE_NEWPID) != 0;
+  }
 
-  if (ns & CLONE_NEWNS) steps_.push_back(Step{StepKind::make_private});
+  if (ns & CLONE_NEWNS) add(step(StepKind::make_private));
+  if (nested_) add(step(StepKind::make_nested));
   if (new_mounts) {
-    Step root{StepKind::mount_root};
-    root.a = keep(spec_.root);
-    steps_.push_back(root);
-    Step open{StepKind::open_root};
-    open.a = root.a;
-    steps_.push_back(open);
+    const char* root = keep(spec_.root);
+    Step mount_root = step(StepKind::mount_root);
+    mount_root.path = root;
+    add(mount_root);
+    Step open_root = step(StepKind::open_root);
+    open_root.path = root;
+    add(open_root);
     if (spec_.finish == Finish::exec && !spec_.child_is_pid1 &&
         (ns & CLONE_NEWPID) && !spec_.init_program.empty()) {
-      Step init{StepKind::open_init};
-      init.a = keep(spec_.init_program);
-      steps_.push_back(init);
+      Step init = step(StepKind::open_init);
+      init.path = keep(spec_.init_program);
+      add(init);
     }
     add_standard_file_systems();
     for (const MountRequest& m : spec_.mounts) add_mount(m);
     for (const auto& [path, target] : spec_.symlinks) {
-      check_mount_point(path);
-      Step link{StepKind::make_symlink};
-      link.a = keep(target);
-      link.b = keep(relative(path));
-      steps_.push_back(link);
+      mount::check_mount_point(path);
+      Step link = step(StepKind::make_symlink);
+      link.path = keep(relative(path));
+      link.text = keep(target);
+      add(link);
     }
     if ((ns & CLONE_NEWNET) && spec_.loopback_network) {
-      Step etc{StepKind::make_directory};
-      etc.b = "etc";
-      steps_.push_back(etc);
-      Step hosts{StepKind::write_file};
-      hosts.a = "127.0.0.1 localhost\n::1 localhost\n";
-      hosts.b = "etc/hosts";
+      Step etc = step(StepKind::make_directory);
+      etc.path = "etc";
+      add(etc);
+      Step hosts = step(StepKind::write_file);
+      hosts.path = "etc/hosts";
+      hosts.text = "127.0.0.1 localhost\n::1 localhost\n";
       hosts.mode = 0644;
       hosts.may_fail = true;  // a read-only /etc mapping wins
-      steps_.push_back(hosts);
+      add(hosts);
     }
-    Step pivot{StepKind::pivot_root};
-    pivot.a = root.a;
-    steps_.push_back(pivot);
-    if (!spec_.writable_root) steps_.push_back(Step{StepKind::root_read_only});
+    Step pivot = step(StepKind::pivot_root);
+    pivot.path = root;
+    add(pivot);
+    if (!spec_.writable_root) add(step(StepKind::root_read_only));
   }
-  // "lo" before the lock: the network namespace is the outer one's.
-  if ((ns & CLONE_NEWNET) && spec_.loopback_network)
-    steps_.push_back(Step{StepKind::loopback_up});
-  if (lock) {
-    inner_uid_map_ = std::to_string(spec_.uid_map[0].inside) + " " +
-                     std::to_string(spec_.uid_map[0].inside) + " 1\n";
-    inner_gid_map_ = std::to_string(spec_.gid_map[0].inside) + " " +
-                     std::to_string(spec_.gid_map[0].inside) + " 1\n";
-    Step step{StepKind::lock_mounts};
-    step.a = inner_uid_map_.c_str();
-    step.d = inner_gid_map_.c_str();
-    step.flags = static_cast<unsigned long>(CLONE_NEWUSER | CLONE_NEWNS | deferred_);
-    steps_.push_back(step);
-  }
+  if ((ns & CLONE_NEWNET) && spec_.loopback_network) add(step(StepKind::loopback_up));
+  if (nested_) add(step(StepKind::enter_nested));
   if ((ns & CLONE_NEWUTS) && !spec_.hostname.empty()) {
-    Step host{StepKind::set_hostname};
-    host.a = keep(spec_.hostname);
-    steps_.push_back(host);
+    Step host = step(StepKind::set_hostname);
+    host.text = keep(spec_.hostname);
+    add(host);
   }
-  steps_.push_back(Step{StepKind::new_session});
-  Step ids{StepKind::set_ids};
+  add(step(StepKind::new_session));
+  Step ids = step(StepKind::set_ids);
   // setgroups is refused once "deny" was written for an unprivileged map.
-  ids.bind = !(spec_.deny_setgroups && (ns & CLONE_NEWUSER));
-  steps_.push_back(ids);
+  ids.drop_groups = !((ns & CLONE_NEWUSER) &&
+                      spec_.map_writer == MapWriter::caller_deny_setgroups);
+  add(ids);
 
-  caps_.keep = caps::mask(spec_.capabilities, spec_.default_capabilities);
-  caps_.ambient = caps::mask(spec_.capabilities, false);
+  std::vector<int> keep_caps = spec_.capabilities;
+  if (nesting_.namespaces & (CLONE_NEWUTS | CLONE_NEWIPC)) keep_caps.push_back(CAP_SYS_ADMIN);
+  if (nesting_.namespaces & CLONE_NEWNET) keep_caps.push_back(CAP_NET_ADMIN);
+  caps_.keep = caps::mask(keep_caps, false);
+  caps_.ambient = caps::mask(spec_.ambient_capabilities, false);
+  if ((caps_.ambient & ~caps_.keep) != 0)
+    throw std::invalid_argument("ambient capabilities must be among the capabilities kept");
   caps_.last_cap = caps::last_capability();
-  steps_.push_back(Step{StepKind::capabilities});
-  steps_.push_back(Step{StepKind::no_new_privs});
-  Step cd{StepKind::change_directory};
-  cd.a = keep(spec_.directory.empty() ? std::string("/") : spec_.directory);
-  steps_.push_back(cd);
-  steps_.push_back(Step{StepKind::close_descriptors});
-  Step signals{StepKind::reset_signals};
-  signals.bind = spec_.finish == Finish::exec;
-  steps_.push_back(signals);
+  add(step(StepKind::capabilities));
+  add(step(StepKind::no_new_privs));
+  Step cd = step(StepKind::change_directory);
+  cd.path = keep(spec_.directory.empty() ? std::string("/") : spec_.directory);
+  add(cd);
+  if (spec_.stdio[0] >= 0 || spec_.stdio[1] >= 0 || spec_.stdio[2] >= 0)
+    add(step(StepKind::standard_streams));
+  add(step(StepKind::close_descriptors));
+  Step signals = step(StepKind::reset_signals);
+  signals.every_signal = spec_.finish == Finish::exec;
+  add(signals);
 
-  for (const std::string& arg : spec_.argv)
-    argv_.push_back(const_cast<char*>(keep(arg)));
+  for (const std::string& arg : spec_.argv) argv_.push_back(const_cast<char*>(keep(arg)));
   argv_.push_back(nullptr);
   if (find(StepKind::open_init) < steps_.size()) {
     init_argv_.push_back(const_cast<char*>(keep("byre-init")));
@@ -298,27 +296,34 @@ std::string Plan::describe(int index) const {
   auto q = [](const std::string& x) { return "\"" + x + "\""; };
   switch (s.kind) {
     case StepKind::make_private: return "make mount propagation of \"/\" private";
-    case StepKind::mount_root: return "mount tmpfs on " + q(s.a);
-    case StepKind::open_root: return "open " + q(s.a);
-    case StepKind::open_init: return "open " + q(s.a);
-    case StepKind::mount:
-      return std::string(s.bind ? "mount " : "mount ") + q(s.a) + " on " +
-             q(inside(s.b)) + (s.read_only ? " read-only" : "");
-    case StepKind::make_directory: return "mkdir " + q(inside(s.b));
-    case StepKind::make_symlink: return "symlink " + q(inside(s.b));
-    case StepKind::write_file: return "write " + q(inside(s.b));
-    case StepKind::pivot_root: return "pivot_root " + q(s.a);
+    case StepKind::make_nested: return "make the container's own user namespace";
+    case StepKind::mount_root: return "mount tmpfs on " + q(s.path);
+    case StepKind::open_root: return "open " + q(s.path);
+    case StepKind::open_init: return "open " + q(s.path);
+    case StepKind::mount_fs:
+      return "mount " + std::string(s.mount.fs_type ? s.mount.fs_type : "") + " " +
+             q(s.mount.source) + " on " + q(inside(s.mount.dest));
+    case StepKind::bind_mount:
+      return "mount " + q(s.mount.source) + " on " + q(inside(s.mount.dest)) +
+             (s.mount.read_only ? " read-only" : "");
+    case StepKind::make_directory: return "mkdir " + q(inside(s.path));
+    case StepKind::make_symlink: return "symlink " + q(inside(s.path));
+    case StepKind::write_file: return "write " + q(inside(s.path));
+    case StepKind::pivot_root: return "pivot_root " + q(s.path);
     case StepKind::root_read_only: return "remount \"/\" read-only";
-    case StepKind::set_hostname: return "sethostname " + q(s.a);
     case StepKind::loopback_up: return "bring up \"lo\"";
-    case StepKind::lock_mounts: return "lock the container's mounts";
+    case StepKind::enter_nested:
+      return nesting_.lock_mounts ? "enter the container's own user namespace and lock its mounts"
+                                  : "enter the container's own user namespace";
+    case StepKind::set_hostname: return "sethostname " + q(s.text);
     case StepKind::new_session: return "setsid";
     case StepKind::set_ids:
       return "switch to uid " + std::to_string(spec_.uid) + " gid " +
              std::to_string(spec_.gid);
     case StepKind::capabilities: return "set capabilities";
     case StepKind::no_new_privs: return "set no_new_privs";
-    case StepKind::change_directory: return "chdir " + q(s.a);
+    case StepKind::change_directory: return "chdir " + q(s.path);
+    case StepKind::standard_streams: return "set standard input, output and error";
     case StepKind::close_descriptors: return "close descriptors";
     case StepKind::reset_signals: return "reset signal dispositions";
   }
@@ -330,157 +335,6 @@ std::string Plan::describe(int index) const {
 // memory prepared above, fixed-size buffers on the stack, no allocation.
 
 namespace {
-
-long open_beneath(int dirfd, const char* path, uint64_t flags, uint64_t mode) {
-  struct open_how how;
-  std::memset(&how, 0, sizeof how);
-  how.flags = flags | O_CLOEXEC;
-  how.mode = mode;
-  // Absolute links and ".." that would leave the new root are refused
-  // (EXDEV); so are magic links such as /proc/self/root.
-  how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
-  return syscall(SYS_openat2, dirfd, path, &how, sizeof how);
-}
-
-// "/proc/self/fd/FD" in BUF.
-const char* fd_path(char (&buf)[40], int fd) {
-  static const char prefix[] = "/proc/self/fd/";
-  std::memcpy(buf, prefix, sizeof prefix - 1);
-  char digits[16];
-  int n = 0;
-  do {
-    digits[n++] = static_cast<char>('0' + fd % 10);
-    fd /= 10;
-  } while (fd > 0);
-  std::size_t at = sizeof prefix - 1;
-  while (n > 0) buf[at++] = digits[--n];
-  buf[at] = '\0';
-  return buf;
-}
-
-// Open REL beneath ROOT as an O_PATH descriptor, creating the missing
-// directories on the way and, when CREATE, the last component as a file
-// (IS_FILE) or a directory.  Returns the descriptor or -1 with errno set.
-int open_mount_point(int root, const char* rel, bool is_file, bool create) {
-  char path[4096];
-  std::size_t len = std::strlen(rel);
-  if (len == 0) return static_cast<int>(open_beneath(root, ".", O_PATH, 0));
-  if (len >= sizeof path) {
-    errno = ENAMETOOLONG;
-    return -1;
-  }
-  std::memcpy(path, rel, len + 1);
-  long fd = open_beneath(root, path, O_PATH, 0);
-  if (fd >= 0 || errno != ENOENT || !create) return static_cast<int>(fd);
-
-  // Walk the components, creating each missing directory in its verified
-  // parent.
-  int parent = static_cast<int>(open_beneath(root, ".", O_PATH | O_DIRECTORY, 0));
-  if (parent < 0) return -1;
-  std::size_t start = 0;
-  while (start < len) {
-    std::size_t end = start;
-    while (end < len && path[end] != '/') ++end;
-    bool last = end == len;
-    path[end] = '\0';
-    const char* name = path + start;
-    int next = static_cast<int>(open_beneath(parent, name, O_PATH, 0));
-    if (next < 0 && errno == ENOENT) {
-      int rc;
-      if (last && is_file) {
-        rc = openat(parent, name, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0644);
-        if (rc >= 0) rc = close(rc);
-      } else {
-        rc = mkdirat(parent, name, 0755);
-      }
-      if (rc != 0 && errno != EEXIST) {
-        int saved = errno;
-        close(parent);
-        errno = saved;
-        return -1;
-      }
-      next = static_cast<int>(open_beneath(parent, name, O_PATH, 0));
-    }
-    int saved = errno;
-    close(parent);
-    if (next < 0) {
-      errno = saved;
-      return -1;
-    }
-    parent = next;
-    if (!last) path[end] = '/';
-    start = end + 1;
-  }
-  return parent;
-}
-
-bool write_all(int fd, const char* data) {
-  std::size_t left = std::strlen(data);
-  while (left > 0) {
-    ssize_t n = write(fd, data, left);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    data += n;
-    left -= static_cast<std::size_t>(n);
-  }
-  return true;
-}
-
-bool write_proc_file(int dir, const char* path, const char* data) {
-  // The map files are opened after unshare: they belong to the namespace
-  // the process is in when they are opened.
-  int fd = openat(dir, path, O_WRONLY | O_CLOEXEC);
-  if (fd < 0) return false;
-  bool ok = write_all(fd, data);
-  int saved = errno;
-  close(fd);
-  errno = saved;
-  return ok;
-}
-
-int do_mount(int root, const Step& s) {
-  int fd = open_mount_point(root, s.b, s.bind && s.is_file, s.create);
-  if (fd < 0) return -1;
-  char target[40];
-  fd_path(target, fd);
-  int rc;
-  if (s.bind) {
-    rc = ::mount(s.a, target, nullptr, MS_BIND | MS_REC, nullptr);
-    if (rc == 0 && s.read_only) {
-      // Re-open: the bind is now on top of the mount point.
-      close(fd);
-      fd = open_mount_point(root, s.b, s.is_file, false);
-      if (fd < 0) return -1;
-      fd_path(target, fd);
-      // The source's locked flags must be kept, or EPERM (NOTES.md).
-      rc = ::mount(nullptr, target, nullptr,
-                 MS_BIND | MS_REMOUNT | MS_RDONLY | s.extra, nullptr);
-    }
-  } else {
-    rc = ::mount(s.a, target, s.c, s.flags, s.d);
-  }
-  int saved = errno;
-  close(fd);
-  errno = saved;
-  return rc;
-}
-
-int lock_mounts(const Step& s, int proc_self) {
-  // Mounts inherited by a mount namespace owned by a less privileged user
-  // namespace are locked: they cannot be unmounted or made writable there.
-  if (proc_self < 0) {
-    errno = EBADF;
-    return -1;
-  }
-  if (unshare(static_cast<int>(s.flags)) != 0) return -1;
-  if (!write_proc_file(proc_self, "setgroups", "deny")) return -1;
-  if (!write_proc_file(proc_self, "uid_map", s.a)) return -1;
-  if (!write_proc_file(proc_self, "gid_map", s.d)) return -1;
-  close(proc_self);
-  return 0;
-}
 
 int loopback_up() {
   int sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -499,29 +353,17 @@ int loopback_up() {
   return rc;
 }
 
-int apply_capabilities(const CapabilityMasks& caps) {
-  // Bounding set first: dropping needs CAP_SETPCAP, which we still have.
-  for (int cap = 0; cap <= caps.last_cap; ++cap)
-    if (!(caps.keep & (uint64_t{1} << cap)))
-      if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 && errno != EINVAL) return -1;
-  struct __user_cap_header_struct header;
-  struct __user_cap_data_struct data[2];
-  std::memset(&header, 0, sizeof header);
-  std::memset(data, 0, sizeof data);
-  header.version = _LINUX_CAPABILITY_VERSION_3;
-  for (int i = 0; i < 2; ++i) {
-    uint32_t keep = static_cast<uint32_t>(caps.keep >> (32 * i));
-    uint32_t ambient = static_cast<uint32_t>(caps.ambient >> (32 * i));
-    data[i].permitted = keep;
-    data[i].effective = keep;
-    data[i].inheritable = ambient;
+int standard_streams(const int (&fds)[3]) {
+  for (int i = 0; i < 3; ++i) {
+    if (fds[i] < 0) continue;
+    if (fds[i] == i) {
+      // dup2 onto itself keeps close-on-exec: clear it.
+      int flags = fcntl(i, F_GETFD);
+      if (flags < 0 || fcntl(i, F_SETFD, flags & ~FD_CLOEXEC) != 0) return -1;
+    } else if (dup2(fds[i], i) < 0) {
+      return -1;
+    }
   }
-  if (syscall(SYS_capset, &header, data) != 0) return -1;
-  if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0 && errno != EINVAL)
-    return -1;
-  for (int cap = 0; cap <= caps.last_cap; ++cap)
-    if (caps.ambient & (uint64_t{1} << cap))
-      if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) != 0) return -1;
   return 0;
 }
 
@@ -539,87 +381,53 @@ int Plan::run(std::size_t first, StepKind stop, int* error, State* state) const 
         // host, even as root without a user namespace.
         rc = ::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr);
         break;
+      case StepKind::make_nested:
+        rc = namespaces::make_nested(nesting_, &state->nested);
+        break;
       case StepKind::mount_root:
-        rc = ::mount("none", s.a, "tmpfs", 0, "mode=0755");
+        rc = ::mount("none", s.path, "tmpfs", 0, "mode=0755");
         break;
       case StepKind::open_root:
-        root = open(s.a, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        root = open(s.path, O_PATH | O_DIRECTORY | O_CLOEXEC);
         rc = root < 0 ? -1 : 0;
-        if (rc == 0) {
-          state->proc_self = open("/proc/self", O_PATH | O_DIRECTORY | O_CLOEXEC);
-          rc = state->proc_self < 0 ? -1 : 0;
-        }
         break;
       case StepKind::open_init:
-        state->init = open(s.a, O_PATH | O_CLOEXEC);
+        state->init = open(s.path, O_PATH | O_CLOEXEC);
         rc = state->init < 0 ? -1 : 0;
         break;
-      case StepKind::mount:
-        rc = do_mount(root, s);
+      case StepKind::mount_fs:
+        rc = mount::mount_file_system(root, s.mount);
         break;
-      case StepKind::make_directory: {
-        int fd = open_mount_point(root, s.b, false, true);
-        rc = fd < 0 ? -1 : close(fd);
+      case StepKind::bind_mount:
+        rc = mount::bind_mount(root, s.mount);
         break;
-      }
-      case StepKind::make_symlink: {
-        // The link's parent is verified beneath the root first.
-        const char* slash = std::strrchr(s.b, '/');
-        char parent_path[4096];
-        const char* name = s.b;
-        int parent;
-        if (slash) {
-          std::size_t n = static_cast<std::size_t>(slash - s.b);
-          std::memcpy(parent_path, s.b, n);
-          parent_path[n] = '\0';
-          parent = open_mount_point(root, parent_path, false, true);
-          name = slash + 1;
-        } else {
-          parent = static_cast<int>(open_beneath(root, ".", O_PATH | O_DIRECTORY, 0));
-        }
-        if (parent < 0) { rc = -1; break; }
-        rc = symlinkat(s.a, parent, name);
-        if (rc != 0 && errno == EEXIST) rc = 0;
-        int saved = errno;
-        close(parent);
-        errno = saved;
+      case StepKind::make_directory:
+        rc = mount::make_directory(root, s.path);
         break;
-      }
-      case StepKind::write_file: {
-        long fd = open_beneath(root, s.b, O_WRONLY | O_CREAT | O_EXCL, s.mode);
-        if (fd < 0) {
-          rc = (errno == EEXIST || s.may_fail) ? 0 : -1;
-          break;
-        }
-        rc = write_all(static_cast<int>(fd), s.a) ? 0 : -1;
-        int saved = errno;
-        close(static_cast<int>(fd));
-        errno = saved;
+      case StepKind::make_symlink:
+        rc = mount::make_symlink(root, s.path, s.text);
         break;
-      }
+      case StepKind::write_file:
+        rc = mount::write_new_file(root, s.path, s.text, s.mode);
+        break;
       case StepKind::pivot_root:
-        // pivot_root(".", ".") stacks the old root under the new one; the
-        // lazy unmount then drops it without a put_old directory.
-        rc = chdir(s.a);
-        if (rc == 0) rc = static_cast<int>(syscall(SYS_pivot_root, ".", "."));
-        if (rc == 0) rc = umount2(".", MNT_DETACH);
-        if (rc == 0) rc = chdir("/");
+        rc = mount::pivot_root_to(s.path);
         if (rc == 0 && root >= 0) {
           close(root);
           root = -1;
         }
         break;
       case StepKind::root_read_only:
-        rc = ::mount(nullptr, "/", nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY, nullptr);
-        break;
-      case StepKind::set_hostname:
-        rc = sethostname(s.a, std::strlen(s.a));
+        rc = mount::remount_root_read_only();
         break;
       case StepKind::loopback_up:
         rc = loopback_up();
         break;
-      case StepKind::lock_mounts:
-        rc = lock_mounts(s, state->proc_self);
+      case StepKind::enter_nested:
+        rc = namespaces::enter_nested(nesting_, &state->nested);
+        break;
+      case StepKind::set_hostname:
+        rc = sethostname(s.text, std::strlen(s.text));
         break;
       case StepKind::new_session:
         if (root >= 0) {  // the mounts are done
@@ -630,20 +438,26 @@ int Plan::run(std::size_t first, StepKind stop, int* error, State* state) const 
         rc = setsid() < 0 && errno != EPERM ? -1 : 0;
         break;
       case StepKind::set_ids:
-        if (s.bind && setgroups(0, nullptr) != 0 && errno != EPERM) { rc = -1; break; }
+        if (s.drop_groups && setgroups(0, nullptr) != 0 && errno != EPERM) {
+          rc = -1;
+          break;
+        }
         rc = setresgid(spec_.gid, spec_.gid, spec_.gid);
         if (rc == 0) rc = setresuid(spec_.uid, spec_.uid, spec_.uid);
-        // setresuid clears the parent-death signal (NOTES.md).
+        // setresuid clears the parent-death signal (doc/measurements.md).
         if (rc == 0) rc = prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
         break;
       case StepKind::capabilities:
-        rc = apply_capabilities(caps_);
+        rc = caps::apply(caps_);
         break;
       case StepKind::no_new_privs:
         rc = prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
         break;
       case StepKind::change_directory:
-        rc = chdir(s.a);
+        rc = chdir(s.path);
+        break;
+      case StepKind::standard_streams:
+        rc = standard_streams(spec_.stdio);
         break;
       case StepKind::close_descriptors:
         // Only standard input, output and error reach the container.
@@ -658,7 +472,7 @@ int Plan::run(std::size_t first, StepKind stop, int* error, State* state) const 
         struct sigaction dfl;
         std::memset(&dfl, 0, sizeof dfl);
         dfl.sa_handler = SIG_DFL;
-        if (s.bind) {
+        if (s.every_signal) {
           for (int sig = 1; sig < NSIG; ++sig) sigaction(sig, &dfl, nullptr);
         } else {
           for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGCHLD})

@@ -24,14 +24,6 @@
 #include <cstring>
 #include <ctime>
 
-#include "process/helpers.hh"
-
-#ifndef NEWUIDMAP
-#define NEWUIDMAP "/usr/bin/newuidmap"
-#endif
-#ifndef NEWGIDMAP
-#define NEWGIDMAP "/usr/bin/newgidmap"
-#endif
 
 namespace byre::container {
 
@@ -137,21 +129,6 @@ std::string describe(const Plan& plan, int step) {
     return "exec \"" + (plan.spec().argv.empty() ? std::string() : plan.spec().argv[0]) + "\"";
   if (step == kStepUnshare) return "unshare the container's namespaces";
   return plan.describe(step);
-}
-
-std::string map_text(const std::vector<IdRange>& map) {
-  std::string text;
-  for (const IdRange& r : map)
-    text += std::to_string(r.inside) + " " + std::to_string(r.outside) + " " +
-            std::to_string(r.count) + "\n";
-  return text;
-}
-
-void write_file(const std::string& path, const std::string& text) {
-  Fd fd(open(path.c_str(), O_WRONLY | O_CLOEXEC));
-  if (fd.get() < 0 || write(fd.get(), text.data(), text.size()) !=
-                          static_cast<ssize_t>(text.size()))
-    throw std::system_error(errno, std::generic_category(), "write \"" + path + "\"");
 }
 
 // ---------------------------------------------------------------------------
@@ -325,7 +302,8 @@ void (*fork_guard_unlock)() = nullptr;
 // thrown.
 static void let_child_go(int channel, pid_t pid, const ContainerSpec& spec) {
   try {
-    write_id_maps(pid, spec);
+    if (spec.namespaces & CLONE_NEWUSER)
+      namespaces::write_id_maps(pid, spec.uid_map, spec.gid_map, spec.map_writer);
   } catch (...) {
     kill_and_reap(pid);
     throw;
@@ -342,30 +320,6 @@ static void let_child_go(int channel, pid_t pid, const ContainerSpec& spec) {
 void set_fork_guard(void (*lock)(), void (*unlock)()) {
   fork_guard_lock = lock;
   fork_guard_unlock = unlock;
-}
-
-void write_id_maps(pid_t pid, const ContainerSpec& spec) {
-  if (!(spec.namespaces & CLONE_NEWUSER) || spec.uid_map.empty()) return;
-  const std::string proc = "/proc/" + std::to_string(pid);
-  if (spec.use_id_helpers) {
-    auto run = [pid](const char* program, const std::vector<IdRange>& map) {
-      std::vector<std::string> args{std::to_string(pid)};
-      for (const IdRange& r : map) {
-        args.push_back(std::to_string(r.inside));
-        args.push_back(std::to_string(r.outside));
-        args.push_back(std::to_string(r.count));
-      }
-      process::run_helper(program, args);
-    };
-    run(NEWUIDMAP, spec.uid_map);
-    run(NEWGIDMAP, spec.gid_map);
-    return;
-  }
-  // An unprivileged process may map its own ids only once setgroups is
-  // denied.
-  if (spec.deny_setgroups) write_file(proc + "/setgroups", "deny");
-  write_file(proc + "/uid_map", map_text(spec.uid_map));
-  write_file(proc + "/gid_map", map_text(spec.gid_map));
 }
 
 pid_t spawn_exec(const Plan& plan) {

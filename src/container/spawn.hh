@@ -79,8 +79,4 @@ bool wait_ready(const Plan& plan, pid_t pid, int fd, int timeout_ms, bool close)
 pid_t hand_over(int flags, void (*then)(pid_t, long), long arg);
 void report_pid_and_exit(pid_t pid, long fd);
 
-// Write the user namespace maps of process PID as SPEC says (directly, or
-// through newuidmap/newgidmap).
-void write_id_maps(pid_t pid, const ContainerSpec& spec);
-
 }  // namespace byre::container

@@ -10,14 +10,77 @@
 #include <utility>
 #include <vector>
 
+#include "namespaces/namespaces.hh"
+
 namespace byre::container {
 
-// One id range of a user namespace map: INSIDE..INSIDE+COUNT-1 in the
-// container are OUTSIDE..OUTSIDE+COUNT-1 on the host.
-struct IdRange {
-  uint32_t inside = 0;
-  uint32_t outside = 0;
-  uint32_t count = 1;
+using namespaces::IdRange;
+using namespaces::MapWriter;
+
+// The fields of the one description byre's Scheme layer hands over
+// (scheme/byre/container-spec.scm, `container-spec->plan-data'): a vector
+// whose slots are these, in this order, each read by its name here
+// (src/guile/container.cc).  Scheme checks when it is loaded that its
+// order is this one (the primitive %container-plan-fields returns it).
+#define BYRE_SPEC_FIELDS(X)                       \
+  X(namespaces, "namespaces")                     \
+  X(uid_map, "uid-map")                           \
+  X(gid_map, "gid-map")                           \
+  X(map_writer, "map-writer")                     \
+  X(uid, "uid")                                   \
+  X(gid, "gid")                                   \
+  X(root, "root")                                 \
+  X(mounts, "mounts")                             \
+  X(symlinks, "symlinks")                         \
+  X(console, "console")                           \
+  X(hostname, "hostname")                         \
+  X(capabilities, "capabilities")                 \
+  X(ambient_capabilities, "ambient-capabilities") \
+  X(init_program, "init-program")                 \
+  X(program, "program")                           \
+  X(environment, "environment")                   \
+  X(directory, "directory")                       \
+  X(stdio, "stdio")                               \
+  X(limits, "limits")                             \
+  X(seccomp, "seccomp")                           \
+  X(lock_mounts, "lock-mounts?")                  \
+  X(loopback_network, "loopback-network?")        \
+  X(writable_root, "writable-root?")              \
+  X(child_is_pid1, "child-is-pid1?")
+
+// The fields of each mount of the description, likewise.
+#define BYRE_MOUNT_FIELDS(X)                      \
+  X(source, "source")                             \
+  X(target, "target")                             \
+  X(type, "type")                                 \
+  X(flags, "flags")                               \
+  X(options, "options")                           \
+  X(may_fail, "may-fail?")                        \
+  X(create_mount_point, "create-mount-point?")
+
+// The fields of the limits of the description, likewise.
+#define BYRE_LIMIT_FIELDS(X)                      \
+  X(pids, "pids")                                 \
+  X(memory, "memory")                             \
+  X(cpu, "cpu")
+
+enum class SpecField : int {
+#define BYRE_X(id, name) id,
+  BYRE_SPEC_FIELDS(BYRE_X)
+#undef BYRE_X
+  count
+};
+enum class MountField : int {
+#define BYRE_X(id, name) id,
+  BYRE_MOUNT_FIELDS(BYRE_X)
+#undef BYRE_X
+  count
+};
+enum class LimitField : int {
+#define BYRE_X(id, name) id,
+  BYRE_LIMIT_FIELDS(BYRE_X)
+#undef BYRE_X
+  count
 };
 
 // One mount, in the order it is made.  TARGET is absolute inside the
@@ -45,8 +108,7 @@ struct ContainerSpec {
   int namespaces = 0;                 // CLONE_NEW* flags
   std::vector<IdRange> uid_map;       // empty: no user namespace maps
   std::vector<IdRange> gid_map;
-  bool deny_setgroups = true;         // write "deny" to setgroups first
-  bool use_id_helpers = false;        // newuidmap/newgidmap instead of writing
+  MapWriter map_writer = MapWriter::caller_deny_setgroups;
   uint32_t uid = 0;                   // ids the child switches to (inside)
   uint32_t gid = 0;
 
@@ -61,8 +123,11 @@ struct ContainerSpec {
   std::string console;                // terminal bound to /dev/console
 
   std::string hostname;
-  std::vector<int> capabilities;      // kept in addition to the default set
-  bool default_capabilities = true;
+  // The capabilities the container's root keeps (bounding, permitted,
+  // effective), and those a program running as another user keeps across
+  // exec (inheritable, ambient; a subset of CAPABILITIES).
+  std::vector<int> capabilities;
+  std::vector<int> ambient_capabilities;
   bool child_is_pid1 = true;
   // The exec form with a pid namespace and !child_is_pid1: byre-init, a
   // static program exec'd as PID 1 (from a descriptor opened before
@@ -73,6 +138,18 @@ struct ContainerSpec {
   std::vector<std::string> argv;
   std::vector<std::string> environment;  // NAME=VALUE
   std::string directory = "/";
+  // Descriptors of the caller that become the container's standard input,
+  // output and error; -1 leaves the caller's own.
+  int stdio[3] = {-1, -1, -1};
+
+  // Resource limits (cgroup v2); 0 means no limit.
+  struct Limits {
+    int64_t pids = 0;          // processes and threads
+    int64_t memory = 0;        // bytes
+    double cpu = 0;            // CPUs' worth of time, e.g. 0.5
+    bool any() const { return pids > 0 || memory > 0 || cpu > 0; }
+  } limits;
+  bool seccomp = false;       // byre's default system call filter
 };
 
 }  // namespace byre::container

@@ -9,6 +9,7 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <iterator>
 #include <stdexcept>
 
 #include "caps/caps.hh"
@@ -17,6 +18,8 @@
 #include "container/spawn.hh"
 #include "guile/bindings.hh"
 #include "mount/options.hh"
+#include "mount/rules.hh"
+#include "namespaces/namespaces.hh"
 #include "process/helpers.hh"
 
 namespace byre::guile {
@@ -90,32 +93,6 @@ std::vector<std::string> strs(SCM list, const char* what) {
   return out;
 }
 
-int namespace_flag(const std::string& name) {
-  if (name == "mnt") return CLONE_NEWNS;
-  if (name == "pid") return CLONE_NEWPID;
-  if (name == "ipc") return CLONE_NEWIPC;
-  if (name == "uts") return CLONE_NEWUTS;
-  if (name == "user") return CLONE_NEWUSER;
-  if (name == "net") return CLONE_NEWNET;
-  if (name == "cgroup") return CLONE_NEWCGROUP;
-  throw std::invalid_argument("unknown namespace '" + name +
-                              "' (known: mnt pid ipc uts user net cgroup)");
-}
-
-unsigned long mount_flag(const std::string& name) {
-  if (name == "read-only") return MS_RDONLY;
-  if (name == "no-suid") return MS_NOSUID;
-  if (name == "no-dev") return MS_NODEV;
-  if (name == "no-exec") return MS_NOEXEC;
-  if (name == "no-atime") return MS_NOATIME;
-  if (name == "no-diratime") return MS_NODIRATIME;
-  if (name == "strict-atime") return MS_STRICTATIME;
-  if (name == "lazy-time") return MS_LAZYTIME;
-  if (name == "bind-mount") return MS_BIND;
-  if (name == "shared") return MS_SHARED;
-  throw std::invalid_argument("unknown file system flag '" + name + "'");
-}
-
 std::vector<container::IdRange> id_map(SCM list, const char* what) {
   std::vector<container::IdRange> map;
   if (scm_is_false(scm_list_p(list))) bad(std::string(what) + " must be a list", list);
@@ -128,103 +105,202 @@ std::vector<container::IdRange> id_map(SCM list, const char* what) {
   return map;
 }
 
-MountRequest mount_request(SCM m) {
-  // (SOURCE TARGET TYPE OPTIONS FLAGS MAY-FAIL? CREATE?)
-  if (scm_ilength(m) != 7)
-    bad("a mount is (SOURCE TARGET TYPE OPTIONS FLAGS MAY-FAIL? CREATE?)", m);
+// The slots of the description's vectors, by name (container/spec.hh).
+constexpr const char* kSpecFieldNames[] = {
+#define BYRE_X(id, name) name,
+    BYRE_SPEC_FIELDS(BYRE_X)
+#undef BYRE_X
+};
+constexpr const char* kMountFieldNames[] = {
+#define BYRE_X(id, name) name,
+    BYRE_MOUNT_FIELDS(BYRE_X)
+#undef BYRE_X
+};
+constexpr const char* kLimitFieldNames[] = {
+#define BYRE_X(id, name) name,
+    BYRE_LIMIT_FIELDS(BYRE_X)
+#undef BYRE_X
+};
+
+// A vector of the description, checked for its length, read by field.
+template <typename Field>
+class Slots {
+ public:
+  Slots(SCM v, const char* what) : v_(v) {
+    if (!scm_is_vector(v) || scm_c_vector_length(v) != static_cast<size_t>(Field::count))
+      bad(std::string(what) + " must be a vector of " +
+              std::to_string(static_cast<int>(Field::count)) + " fields",
+          v);
+  }
+  SCM operator[](Field f) const { return scm_c_vector_ref(v_, static_cast<size_t>(f)); }
+ private:
+  SCM v_;
+};
+
+bool boolean(SCM v) { return scm_is_true(v); }
+
+std::string string_or_empty(SCM v, const char* what) {
+  return scm_is_false(v) ? std::string() : str(v, what);
+}
+
+std::vector<int> capability_list(SCM v, const char* what) {
+  std::vector<int> out;
+  if (scm_is_false(scm_list_p(v))) bad(std::string(what) + " must be a list of symbols", v);
+  for (SCM c = v; scm_is_pair(c); c = scm_cdr(c))
+    out.push_back(caps::from_name(sym(scm_car(c), "capability")));
+  return out;
+}
+
+MountRequest mount_request(SCM v) {
+  using F = container::MountField;
+  Slots<F> m(v, "a mount");
   MountRequest r;
-  r.source = str(scm_list_ref(m, scm_from_int(0)), "mount source");
-  r.target = str(scm_list_ref(m, scm_from_int(1)), "mount point");
-  SCM type = scm_list_ref(m, scm_from_int(2));
-  SCM options = scm_list_ref(m, scm_from_int(3));
-  SCM flags = scm_list_ref(m, scm_from_int(4));
-  r.may_fail = scm_is_true(scm_list_ref(m, scm_from_int(5)));
-  r.create_mount_point = scm_is_true(scm_list_ref(m, scm_from_int(6)));
-  container::check_mount_point(r.target);
+  r.source = str(m[F::source], "mount source");
+  r.target = str(m[F::target], "mount point");
+  mount::check_mount_point(r.target);
+  r.may_fail = boolean(m[F::may_fail]);
+  r.create_mount_point = boolean(m[F::create_mount_point]);
   unsigned long bits = 0;
+  SCM flags = m[F::flags];
   if (scm_is_false(scm_list_p(flags))) bad("mount flags must be a list of symbols", flags);
-  for (SCM l = flags; scm_is_pair(l); l = scm_cdr(l)) bits |= mount_flag(sym(scm_car(l), "mount flag"));
-  if (scm_is_true(options)) {
-    mount::ParsedOptions parsed = mount::parse_options(str(options, "mount options"));
+  for (SCM l = flags; scm_is_pair(l); l = scm_cdr(l))
+    bits |= mount::flag_from_name(sym(scm_car(l), "mount flag"));
+  if (scm_is_true(m[F::options])) {
+    mount::ParsedOptions parsed = mount::parse_options(str(m[F::options], "mount options"));
     bits |= parsed.flags;
     r.data = parsed.data;
   }
   r.bind = (bits & MS_BIND) != 0;
   r.read_only = (bits & MS_RDONLY) != 0;
-  if (r.bind) {
-    r.flags = bits & ~(MS_BIND | MS_RDONLY | MS_REC);
-  } else {
-    r.type = str(type, "file system type");
-    r.flags = bits;
-  }
+  r.flags = bits & ~(MS_BIND | MS_RDONLY | MS_REC);
+  if (!r.bind) r.type = str(m[F::type], "file system type");
   return r;
 }
 
-ContainerSpec spec_from_alist(SCM alist) {
-  if (scm_is_false(scm_list_p(alist))) bad("container spec must be an association list", alist);
+container::MapWriter map_writer(SCM v) {
+  std::string name = sym(v, "map writer");
+  if (name == "caller") return container::MapWriter::caller;
+  if (name == "caller-deny-setgroups") return container::MapWriter::caller_deny_setgroups;
+  if (name == "helpers") return container::MapWriter::helpers;
+  throw std::invalid_argument("unknown map writer '" + name +
+                              "' (known: caller caller-deny-setgroups helpers)");
+}
+
+ContainerSpec spec_from_vector(SCM v) {
+  using F = container::SpecField;
+  Slots<F> d(v, "a container description");
   ContainerSpec spec;
-  for (SCM l = alist; scm_is_pair(l); l = scm_cdr(l)) {
-    SCM entry = scm_car(l);
-    if (!scm_is_pair(entry)) bad("container spec entries are (KEY . VALUE)", entry);
-    std::string key = sym(scm_car(entry), "container spec key");
-    SCM v = scm_cdr(entry);
-    if (key == "namespaces") {
-      if (scm_is_false(scm_list_p(v))) bad("namespaces must be a list of symbols", v);
-      for (SCM n = v; scm_is_pair(n); n = scm_cdr(n))
-        spec.namespaces |= namespace_flag(sym(scm_car(n), "namespace"));
-    } else if (key == "uid-map") spec.uid_map = id_map(v, "uid map");
-    else if (key == "gid-map") spec.gid_map = id_map(v, "gid map");
-    else if (key == "deny-setgroups?") spec.deny_setgroups = scm_is_true(v);
-    else if (key == "id-helpers?") spec.use_id_helpers = scm_is_true(v);
-    else if (key == "uid") spec.uid = id(v, "guest uid");
-    else if (key == "gid") spec.gid = id(v, "guest gid");
-    else if (key == "root") spec.root = scm_is_false(v) ? "" : str(v, "root");
-    else if (key == "writable-root?") spec.writable_root = scm_is_true(v);
-    else if (key == "lock-mounts?") spec.lock_mounts = scm_is_true(v);
-    else if (key == "loopback-network?") spec.loopback_network = scm_is_true(v);
-    else if (key == "child-is-pid1?") spec.child_is_pid1 = scm_is_true(v);
-    else if (key == "console") spec.console = scm_is_false(v) ? "" : str(v, "console");
-    else if (key == "hostname") spec.hostname = scm_is_false(v) ? "" : str(v, "hostname");
-    else if (key == "default-capabilities?") spec.default_capabilities = scm_is_true(v);
-    else if (key == "capabilities") {
-      if (scm_is_false(scm_list_p(v))) bad("capabilities must be a list of symbols", v);
-      for (SCM c = v; scm_is_pair(c); c = scm_cdr(c))
-        spec.capabilities.push_back(caps::from_name(sym(scm_car(c), "capability")));
-    } else if (key == "mounts") {
-      if (scm_is_false(scm_list_p(v))) bad("mounts must be a list", v);
-      for (SCM m = v; scm_is_pair(m); m = scm_cdr(m)) spec.mounts.push_back(mount_request(scm_car(m)));
-    } else if (key == "symlinks") {
-      if (scm_is_false(scm_list_p(v))) bad("symlinks must be a list of (PATH . TARGET)", v);
-      for (SCM l = v; scm_is_pair(l); l = scm_cdr(l)) {
-        SCM pair = scm_car(l);
-        if (!scm_is_pair(pair)) bad("symlinks must be a list of (PATH . TARGET)", pair);
-        spec.symlinks.emplace_back(str(scm_car(pair), "symlink"), str(scm_cdr(pair), "symlink target"));
-      }
-    } else if (key == "exec?") {
-      spec.finish = scm_is_true(v) ? container::Finish::exec : container::Finish::return_to_caller;
-    } else if (key == "argv") spec.argv = strs(v, "argv");
-    else if (key == "environment") spec.environment = strs(v, "environment");
-    else if (key == "directory") spec.directory = str(v, "directory");
-    else if (key == "init-program") spec.init_program = scm_is_false(v) ? "" : str(v, "init program");
-    else throw std::invalid_argument("unknown container spec key '" + key + "'");
+  SCM namespaces = d[F::namespaces];
+  if (scm_is_false(scm_list_p(namespaces))) bad("namespaces must be a list of symbols", namespaces);
+  for (SCM n = namespaces; scm_is_pair(n); n = scm_cdr(n))
+    spec.namespaces |= namespaces::flag_from_name(sym(scm_car(n), "namespace"));
+  spec.uid_map = id_map(d[F::uid_map], "uid map");
+  spec.gid_map = id_map(d[F::gid_map], "gid map");
+  spec.map_writer = map_writer(d[F::map_writer]);
+  spec.uid = id(d[F::uid], "guest uid");
+  spec.gid = id(d[F::gid], "guest gid");
+  spec.root = string_or_empty(d[F::root], "root");
+  SCM mounts = d[F::mounts];
+  if (scm_is_false(scm_list_p(mounts))) bad("mounts must be a list", mounts);
+  for (SCM m = mounts; scm_is_pair(m); m = scm_cdr(m)) spec.mounts.push_back(mount_request(scm_car(m)));
+  SCM links = d[F::symlinks];
+  if (scm_is_false(scm_list_p(links))) bad("symlinks must be a list of (PATH . TARGET)", links);
+  for (SCM l = links; scm_is_pair(l); l = scm_cdr(l)) {
+    SCM pair = scm_car(l);
+    if (!scm_is_pair(pair)) bad("symlinks must be a list of (PATH . TARGET)", pair);
+    spec.symlinks.emplace_back(str(scm_car(pair), "symlink"), str(scm_cdr(pair), "symlink target"));
   }
+  spec.console = string_or_empty(d[F::console], "console");
+  spec.hostname = string_or_empty(d[F::hostname], "hostname");
+  spec.capabilities = capability_list(d[F::capabilities], "capabilities");
+  spec.ambient_capabilities = capability_list(d[F::ambient_capabilities], "ambient capabilities");
+  spec.init_program = string_or_empty(d[F::init_program], "init program");
+  SCM program = d[F::program];
+  if (scm_is_false(program)) {
+    spec.finish = container::Finish::return_to_caller;
+  } else {
+    spec.finish = container::Finish::exec;
+    spec.argv = strs(program, "program");
+    if (spec.argv.empty()) bad("program must be a non-empty list of strings", program);
+  }
+  spec.environment = strs(d[F::environment], "environment");
+  spec.directory = str(d[F::directory], "directory");
+  SCM stdio = d[F::stdio];
+  if (scm_ilength(stdio) != 3) bad("stdio must be a list of three descriptors or #f", stdio);
+  for (int i = 0; i < 3; ++i) {
+    SCM fd = scm_list_ref(stdio, scm_from_int(i));
+    if (scm_is_false(fd)) continue;
+    if (!scm_is_signed_integer(fd, 0, INT32_MAX)) bad("stdio entries are descriptors or #f", fd);
+    spec.stdio[i] = scm_to_int(fd);
+  }
+  SCM limits = d[F::limits];
+  if (scm_is_true(limits)) {
+    using L = container::LimitField;
+    Slots<L> l(limits, "container limits");
+    auto count = [](SCM x, const char* what) -> int64_t {
+      if (scm_is_false(x)) return 0;
+      if (!scm_is_signed_integer(x, 1, INT64_MAX)) bad(std::string(what) + " must be a positive integer or #f", x);
+      return scm_to_int64(x);
+    };
+    spec.limits.pids = count(l[L::pids], "pids limit");
+    spec.limits.memory = count(l[L::memory], "memory limit");
+    SCM cpu = l[L::cpu];
+    if (scm_is_true(cpu)) {
+      if (!scm_is_real(cpu) || scm_to_double(cpu) <= 0) bad("cpu limit must be a positive number or #f", cpu);
+      spec.limits.cpu = scm_to_double(cpu);
+    }
+  }
+  spec.seccomp = boolean(d[F::seccomp]);
+  spec.lock_mounts = boolean(d[F::lock_mounts]);
+  spec.loopback_network = boolean(d[F::loopback_network]);
+  spec.writable_root = boolean(d[F::writable_root]);
+  spec.child_is_pid1 = boolean(d[F::child_is_pid1]);
   return spec;
+}
+
+SCM symbols(const char* const* names, std::size_t n) {
+  SCM out = SCM_EOL;
+  for (std::size_t i = n; i > 0; --i) out = scm_cons(scm_from_utf8_symbol(names[i - 1]), out);
+  return out;
 }
 
 }  // namespace
 
-BYRE_DEFINE(make_container_plan, "%make-container-plan", 1, 0, 0, (SCM alist),
+BYRE_DEFINE(make_container_plan, "%make-container-plan", 1, 0, 0, (SCM description),
             "Return a container plan, the prepared set-up of a container, "
-            "from ALIST, an association list of plain data (namespaces, id "
-            "maps, root, mounts, capabilities, argv …).  Bind sources are "
-            "checked now: a missing one raises system-error with ENOENT.")
+            "from DESCRIPTION, the vector `container-spec->plan-data' of "
+            "(byre container-spec) makes, whose slots are those "
+            "%container-plan-fields names.  Bind sources are checked now: a "
+            "missing one raises system-error with ENOENT.")
 #define FUNC_NAME "%make-container-plan"
 {
   Plan* plan = nullptr;
-  BYRE_GUARD(FUNC_NAME, { plan = new Plan(spec_from_alist(alist)); });
+  BYRE_GUARD(FUNC_NAME, { plan = new Plan(spec_from_vector(description)); });
   SCM_RETURN_NEWSMOB(plan_tag, plan);
 }
 #undef FUNC_NAME
+
+BYRE_DEFINE(container_plan_fields, "%container-plan-fields", 0, 0, 0, (),
+            "Return the names of the slots of a container description, the "
+            "vector %make-container-plan takes, in their order, as symbols; "
+            "then those of a mount's vector and of the limits' vector: three "
+            "lists.")
+{
+  return scm_list_3(symbols(kSpecFieldNames, std::size(kSpecFieldNames)),
+                    symbols(kMountFieldNames, std::size(kMountFieldNames)),
+                    symbols(kLimitFieldNames, std::size(kLimitFieldNames)));
+}
+
+BYRE_DEFINE(namespace_names, "%namespace-names", 0, 0, 0, (),
+            "Return the names of the namespaces a container may have, as "
+            "symbols.")
+{
+  SCM out = SCM_EOL;
+  const auto& all = namespaces::names();
+  for (auto it = all.rbegin(); it != all.rend(); ++it)
+    out = scm_cons(scm_from_utf8_symbol(it->c_str()), out);
+  return out;
+}
 
 BYRE_DEFINE(container_plan_p, "container-plan?", 1, 0, 0, (SCM obj),
             "Return true if OBJ is a container plan.")

@@ -10,6 +10,10 @@
              (ice-9 ftw)
              (ice-9 match)
              (ice-9 rdelim)
+             (srfi srfi-34)
+             (srfi srfi-35)
+             ((byre container-spec) #:select (container-spec->plan-data))
+             (byre diagnostics)
              (byre core)
              (byre container)
              (byre file-systems)
@@ -580,5 +584,161 @@
       (and (string? root)
            (string-prefix? "/" root)
            (not (file-exists? root))))))
+
+;;;
+;;; <container-spec>: the one description.
+;;;
+
+(test-assert "a container-spec has documented defaults"
+  (let ((spec (container-spec (program '("/bin/true")))))
+    (and (equal? %namespaces (container-spec-namespaces spec))
+         (= 1 (container-spec-host-uids spec))
+         (equal? (%default-container-capabilities)
+                 (container-spec-capabilities spec))
+         (equal? "/" (container-spec-directory spec))
+         (not (container-spec-thunk spec))
+         (not (container-spec-init spec))
+         (container-spec-lock-mounts? spec)
+         (container-spec-exec? spec))))
+
+(test-equal "inherit keeps the other fields; the id maps follow the new guest ids"
+  `("web" ("/bin/sh") ((7 ,(getuid) 1)) ((0 ,(getgid) 1)))
+  (let* ((base (container-spec (program '("/bin/sh")) (hostname "base")))
+         (web (container-spec (inherit base) (hostname "web") (guest-uid 7))))
+    (list (container-spec-hostname web)
+          (container-spec-program web)
+          ;; As root the caller's own id is 0: the map says so either way.
+          (if (zero? (getuid))
+              (map (lambda (r) (list (first r) (getuid) (third r)))
+                   (container-spec-uid-map web))
+              (container-spec-uid-map web))
+          (if (zero? (getuid))
+              (map (lambda (r) (list (first r) (getgid) (third r)))
+                   (container-spec-gid-map web))
+              (container-spec-gid-map web)))))
+
+(test-assert "a bad field is reported at the form that wrote it, with a hint"
+  (guard (c ((error-location? c)
+             (and (string-suffix? "container.scm"
+                                  (assq-ref (error-location c) 'filename))
+                  (fix-hint? c)
+                  (string-contains (condition-message c) "bogus"))))
+    (container-spec (namespaces '(mnt bogus)) (program '("/bin/true")))
+    #f))
+
+(test-equal "the converter fills exactly the slots the C++ core names"
+  (length (first (%container-plan-fields)))
+  (vector-length (container-spec->plan-data
+                  (container-spec (program '("/bin/true"))
+                                  (mounts (list (read-bind "/usr")))))))
+
+(test-equal "a description with both a program and a thunk is refused"
+  #t
+  (guard (c ((error? c) #t))
+    (container-spec->plan-data (container-spec (program '("/bin/true"))
+                                               (thunk (const #t))))
+    #f))
+
+(skip-unless supported? "no user namespaces")
+(test-equal "run-container-spec runs either form and returns the status"
+  '(3 4)
+  (list (exit-val (run-container-spec
+                   (container-spec (program '("/bin/sh" "-c" "exit 3"))
+                                   (mounts host-binaries))))
+        (exit-val (run-container-spec
+                   (container-spec (thunk (lambda () (primitive-exit 4))))))))
+
+(skip-unless supported? "no user namespaces")
+(test-equal "stdio: the program's output goes to the port given, not to ours"
+  "to the log\n"
+  (let* ((dir (temporary-directory))
+         (log (string-append dir "/log"))
+         (port (open-output-file log)))
+    (run-container-spec
+     (container-spec (program '("/bin/sh" "-c" "echo to the log"))
+                     (mounts host-binaries)
+                     (stdio (list #f port port))))
+    (close-port port)
+    (let ((text (call-with-input-file log read-string)))
+      (delete-recursively dir)
+      text)))
+
+
+;;;
+;;; The container's own namespaces: its hostname and network, not its mounts.
+;;;
+
+(skip-unless supported? "no user namespaces")
+(test-equal "the container's root sets its hostname, no capability asked for"
+  '(0 0)
+  (list (in-container (sethostname "inside") (string=? "inside" (gethostname)))
+        (exit-val (call-with-container '()
+                    (lambda ()
+                      (sethostname "uts-only")
+                      (primitive-exit 0))
+                    #:namespaces '(user uts)))))
+
+(skip-unless supported? "no user namespaces")
+(test-equal "the hostname stays the container's: the host's is unchanged"
+  (gethostname)
+  (begin
+    (in-container (sethostname "not-the-host") #t)
+    (gethostname)))
+
+(skip-unless supported? "no user namespaces")
+(test-equal "the container's root configures its own network"
+  0
+  (exit-val (run-program-in-container
+             '("/bin/ip" "link" "set" "lo" "mtu" "1280")
+             #:mounts host-binaries)))
+
+(define (attack-mounts host-uids)
+  ;; What the root of a container whose hostname is its own gets when it
+  ;; attacks its mounts: unmounting /proc, remounting a read-only bind
+  ;; writable, mounting over it.  Each must fail, and the host file stay.
+  (let* ((dir (temporary-directory))
+         (status
+          (run-program-in-container
+           '("/bin/sh" "-c"
+             "hostname attacker || exit 10
+              umount /proc 2>/dev/null && exit 11
+              umount -l /ro 2>/dev/null && exit 12
+              mount -o remount,bind,rw /ro 2>/dev/null && touch /ro/x && exit 13
+              touch /ro/y 2>/dev/null && exit 14
+              exit 0")
+           #:mounts (cons (file-system (device dir) (mount-point "/ro") (type "none")
+                                       (flags '(bind-mount read-only)))
+                          host-binaries)
+           #:host-uids host-uids
+           #:environment '("PATH=/bin:/usr/bin:/sbin:/usr/sbin"))))
+    (let ((left (scandir dir (lambda (e) (not (member e '("." "..")))))))
+      (delete-recursively dir)
+      (list (exit-val status) left))))
+
+(skip-unless supported? "no user namespaces")
+(test-equal "attack: owning its hostname gives the root no hold on its mounts"
+  '(0 ())
+  (attack-mounts 1))
+
+(skip-unless (and supported?
+                  (or (zero? (getuid))
+                      (and (false-if-exception
+                            (%subordinate-range "/etc/subuid"
+                                                (passwd:name (getpwuid (getuid)))
+                                                (getuid)))
+                           (file-exists? "/usr/bin/newuidmap"))))
+             "no subordinate id range")
+(test-equal "attack: with many ids too, mounts are locked and the hostname owned"
+  '(0 ())
+  (attack-mounts 1000))
+
+(skip-unless supported? "no user namespaces")
+(test-equal "without locked mounts the root gets no CAP_SYS_ADMIN by default"
+  EPERM
+  (exit-val (call-with-container '()
+              (lambda ()
+                (primitive-exit (errno-of (lambda () (sethostname "x")))))
+              #:lock-mounts? #f)))
+
 
 (test-end/exit "container")

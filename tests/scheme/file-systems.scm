@@ -89,8 +89,8 @@
         (file-system-dependencies every-field)))
 
 (test-equal "%file-system-flags"
-  '(read-only bind-mount no-suid no-dev no-exec no-atime strict-atime
-    lazy-time)
+  '(read-only bind-mount no-suid no-dev no-exec no-atime no-diratime
+    strict-atime lazy-time)
   %file-system-flags)
 
 (for-each (lambda (flag)
@@ -156,6 +156,11 @@
 
 (test-assert "mount point ending in \"..\""
   (error? (mount-point-error "/home/..")))
+
+(test-assert "mount point with \".\": the rule the C++ core applies too"
+  (let ((c (mount-point-error "/home/./etc")))
+    (and (error? c)
+         (string-contains (condition-message c) "\".\" component"))))
 
 (test-assert "mount point not a string"
   (error? (mount-point-error 'home)))

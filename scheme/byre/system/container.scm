@@ -49,12 +49,13 @@ run-container."
       (return
        (call-with-values (%host-mounts)
          (lambda (host-mounts host-links)
-       (run-program-in-container
-        argv
-        #:mounts (append host-mounts
-                         (map item->file-system items)
-                         (map file-system-mapping->bind-mount mappings))
-        #:symlinks host-links
-        #:namespaces namespaces
-        #:guest-uid guest-uid #:guest-gid guest-gid
-        #:environment '())))))))
+           (run-container-spec
+            (container-spec
+              (program argv)
+              (mounts (append host-mounts
+                              (map item->file-system items)
+                              (map file-system-mapping->bind-mount mappings)))
+              (symlinks host-links)
+              (namespaces namespaces)
+              (guest-uid guest-uid) (guest-gid guest-gid)
+              (environment '())))))))))

@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Copyright (C) 2026 the byre authors
+// Runs in a container's child: system calls only (see steps.hh).
+#include "mount/steps.hh"
+
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace byre::mount {
+
+namespace {
+
+// "/proc/self/fd/FD" in BUF.
+const char* fd_path(char (&buf)[40], int fd) {
+  static const char prefix[] = "/proc/self/fd/";
+  std::memcpy(buf, prefix, sizeof prefix - 1);
+  char digits[16];
+  int n = 0;
+  do {
+    digits[n++] = static_cast<char>('0' + fd % 10);
+    fd /= 10;
+  } while (fd > 0);
+  std::size_t at = sizeof prefix - 1;
+  while (n > 0) buf[at++] = digits[--n];
+  buf[at] = '\0';
+  return buf;
+}
+
+// Close FD keeping errno, and return RC.
+int close_keeping_errno(int fd, int rc) {
+  int saved = errno;
+  close(fd);
+  errno = saved;
+  return rc;
+}
+
+bool write_all(int fd, const char* data) {
+  std::size_t left = std::strlen(data);
+  while (left > 0) {
+    ssize_t n = write(fd, data, left);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    data += n;
+    left -= static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+}  // namespace
+
+long open_beneath(int dirfd, const char* path, uint64_t flags, uint64_t mode) {
+  struct open_how how;
+  std::memset(&how, 0, sizeof how);
+  how.flags = flags | O_CLOEXEC;
+  how.mode = mode;
+  // Absolute links and ".." that would leave the new root are refused
+  // (EXDEV); so are magic links such as /proc/self/root.
+  how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+  return syscall(SYS_openat2, dirfd, path, &how, sizeof how);
+}
+
+int open_mount_point(int root, const char* rel, bool is_file, bool create) {
+  char path[4096];
+  std::size_t len = std::strlen(rel);
+  if (len == 0) return static_cast<int>(open_beneath(root, ".", O_PATH, 0));
+  if (len >= sizeof path) {
+    errno = ENAMETOOLONG;
+    return -1;
+  }
+  std::memcpy(path, rel, len + 1);
+  long fd = open_beneath(root, path, O_PATH, 0);
+  if (fd >= 0 || errno != ENOENT || !create) return static_cast<int>(fd);
+
+  // Walk the components, creating each missing one in its verified parent.
+  int parent = static_cast<int>(open_beneath(root, ".", O_PATH | O_DIRECTORY, 0));
+  if (parent < 0) return -1;
+  std::size_t start = 0;
+  while (start < len) {
+    std::size_t end = start;
+    while (end < len && path[end] != '/') ++end;
+    bool last = end == len;
+    path[end] = '\0';
+    const char* name = path + start;
+    int next = static_cast<int>(open_beneath(parent, name, O_PATH, 0));
+    if (next < 0 && errno == ENOENT) {
+      int rc;
+      if (last && is_file) {
+        rc = openat(parent, name, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0644);
+        if (rc >= 0) rc = close(rc);
+      } else {
+        rc = mkdirat(parent, name, 0755);
+      }
+      if (rc != 0 && errno != EEXIST) return close_keeping_errno(parent, -1);
+      next = static_cast<int>(open_beneath(parent, name, O_PATH, 0));
+    }
+    if (next < 0) return close_keeping_errno(parent, -1);
+    close(parent);
+    parent = next;
+    if (!last) path[end] = '/';
+    start = end + 1;
+  }
+  return parent;
+}
+
+int mount_file_system(int root, const MountOp& op) {
+  int fd = open_mount_point(root, op.dest, false, op.create_dest);
+  if (fd < 0) return -1;
+  char target[40];
+  int rc = ::mount(op.source, fd_path(target, fd), op.fs_type,
+                   op.flags | (op.read_only ? MS_RDONLY : 0), op.data);
+  return close_keeping_errno(fd, rc);
+}
+
+int bind_mount(int root, const MountOp& op) {
+  int fd = open_mount_point(root, op.dest, op.dest_is_file, op.create_dest);
+  if (fd < 0) return -1;
+  char target[40];
+  int rc = ::mount(op.source, fd_path(target, fd), nullptr, MS_BIND | MS_REC, nullptr);
+  if (rc == 0 && (op.read_only || op.flags != 0)) {
+    // A bind takes its flags from a remount, on the new mount: re-open the
+    // mount point, which the bind now covers.  The source's locked flags
+    // must be kept, or EPERM (doc/measurements.md).
+    close(fd);
+    fd = open_mount_point(root, op.dest, op.dest_is_file, false);
+    if (fd < 0) return -1;
+    rc = ::mount(nullptr, fd_path(target, fd), nullptr,
+                 MS_BIND | MS_REMOUNT | op.flags | op.keep_flags |
+                     (op.read_only ? MS_RDONLY : 0),
+                 nullptr);
+  }
+  return close_keeping_errno(fd, rc);
+}
+
+int make_directory(int root, const char* rel) {
+  int fd = open_mount_point(root, rel, false, true);
+  return fd < 0 ? -1 : close(fd);
+}
+
+int make_symlink(int root, const char* rel, const char* target) {
+  // The link's parent is verified beneath the root first.
+  const char* slash = std::strrchr(rel, '/');
+  const char* name = rel;
+  int parent;
+  if (slash) {
+    char parent_path[4096];
+    std::size_t n = static_cast<std::size_t>(slash - rel);
+    if (n >= sizeof parent_path) {
+      errno = ENAMETOOLONG;
+      return -1;
+    }
+    std::memcpy(parent_path, rel, n);
+    parent_path[n] = '\0';
+    parent = open_mount_point(root, parent_path, false, true);
+    name = slash + 1;
+  } else {
+    parent = static_cast<int>(open_beneath(root, ".", O_PATH | O_DIRECTORY, 0));
+  }
+  if (parent < 0) return -1;
+  int rc = symlinkat(target, parent, name);
+  if (rc != 0 && errno == EEXIST) rc = 0;
+  return close_keeping_errno(parent, rc);
+}
+
+int write_new_file(int root, const char* rel, const char* content, uint32_t mode) {
+  long fd = open_beneath(root, rel, O_WRONLY | O_CREAT | O_EXCL, mode);
+  if (fd < 0) return errno == EEXIST ? 0 : -1;
+  int rc = write_all(static_cast<int>(fd), content) ? 0 : -1;
+  return close_keeping_errno(static_cast<int>(fd), rc);
+}
+
+int pivot_root_to(const char* directory) {
+  // pivot_root(".", ".") stacks the old root under the new one; the lazy
+  // unmount then drops it without a put_old directory.
+  if (chdir(directory) != 0) return -1;
+  if (syscall(SYS_pivot_root, ".", ".") != 0) return -1;
+  if (umount2(".", MNT_DETACH) != 0) return -1;
+  return chdir("/");
+}
+
+int remount_root_read_only() {
+  return ::mount(nullptr, "/", nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY, nullptr);
+}
+
+}  // namespace byre::mount
