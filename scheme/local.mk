@@ -22,6 +22,8 @@ BYRE_MODULES =					\
   scheme/byre/derivations.scm			\
   scheme/byre/gexp.scm				\
   scheme/byre/modules.scm			\
+  scheme/byre/guix-config.scm			\
+  scheme/byre/store-builds.scm			\
   scheme/byre/system/container.scm		\
   scheme/byre/scripts/gc.scm			\
   scheme/byre/scripts/eval.scm			\
@@ -46,6 +48,8 @@ FACADE_MODULES =				\
   modules/guix/gexp.scm				\
   modules/guix/derivations.scm			\
   modules/guix/modules.scm			\
+  modules/guix/config.scm			\
+  modules/guix.scm				\
   modules/guix/repl.scm				\
   modules/gnu/system/linux-container.scm
 
@@ -85,12 +89,17 @@ facadeguixdir = $(facademoduledir)/guix
 dist_facadeguix_DATA = modules/guix/monads.scm modules/guix/monad-repl.scm \
   modules/guix/store.scm modules/guix/base32.scm modules/guix/utils.scm \
   modules/guix/gexp.scm modules/guix/derivations.scm modules/guix/modules.scm \
-  modules/guix/repl.scm
+  modules/guix/repl.scm modules/guix/config.scm
 facadeguixobjdir = $(facadeobjectdir)/guix
 facadeguixobj_DATA = modules/guix/monads.go modules/guix/monad-repl.go \
   modules/guix/store.go modules/guix/base32.go modules/guix/utils.go \
   modules/guix/gexp.go modules/guix/derivations.go modules/guix/modules.go \
-  modules/guix/repl.go
+  modules/guix/repl.go modules/guix/config.go
+# (guix) itself, at the top of the façades.
+facadedir = $(facademoduledir)
+facadeobjdir = $(facadeobjectdir)
+dist_facade_DATA = modules/guix.scm
+facadeobj_DATA = modules/guix.go
 # (guix build utils) is imported into builds, hence installed like a façade.
 facadeguixbuilddir = $(facademoduledir)/guix/build
 dist_facadeguixbuild_DATA = modules/guix/build/utils.scm
@@ -112,7 +121,11 @@ do_subst = sed -e 's|@PACKAGE_NAME[@]|$(PACKAGE_NAME)|g'		\
   -e 's|@storedir[@]|$(storedir)|g'					\
   -e 's|@statedir[@]|$(statedir)|g'					\
   -e 's|@pkglibexecdir[@]|$(pkglibexecdir)|g'				\
-  -e 's|@GUILE[@]|$(GUILE)|g'
+  -e 's|@GUILE[@]|$(GUILE)|g'						\
+  -e 's|@GZIP_PROGRAM[@]|$(GZIP_PROGRAM)|g'				\
+  -e 's|@BZIP2_PROGRAM[@]|$(BZIP2_PROGRAM)|g'				\
+  -e 's|@XZ_PROGRAM[@]|$(XZ_PROGRAM)|g'					\
+  -e 's|@ZSTD_PROGRAM[@]|$(ZSTD_PROGRAM)|g'
 
 scheme/byre/config.scm: $(srcdir)/scheme/byre/config.scm.in Makefile
 	$(AM_V_GEN)$(MKDIR_P) $(@D) && $(do_subst) $< > $@.tmp && mv $@.tmp $@
@@ -151,4 +164,5 @@ scheme/byre/store.go scheme/byre/scripts/gc.go modules/guix/store.go \
   scheme/byre/system/container.go scheme/byre/scripts/eval.go \
   scheme/byre/oci.go scheme/byre/pack.go scheme/byre/scripts/pack.go \
   modules/guix/gexp.go modules/guix/derivations.go \
-  modules/gnu/system/linux-container.go: scheme/byre/store-core.go
+  modules/gnu/system/linux-container.go scheme/byre/guix-config.go \
+  modules/guix/config.go modules/guix.go scheme/byre/store-builds.go: scheme/byre/store-core.go

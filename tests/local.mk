@@ -19,6 +19,7 @@ SCHEME_TESTS =					\
   tests/scheme/build-utils.scm		\
   tests/scheme/monads.scm			\
   tests/scheme/store.scm			\
+  tests/scheme/store-builds.scm			\
   tests/scheme/gexp.scm				\
   tests/scheme/derivations.scm			\
   tests/scheme/modules.scm

@@ -7,10 +7,16 @@
 
 (define-module (guix store)
   #:use-module (byre store)
+  #:use-module (byre store-builds)
   ;; Guix users get the store monad from (guix store) too.
   #:use-module ((byre monads) #:select (%store-monad store-bind store-return
                                         store-lift run-with-store
-                                        text-file interned-file))
+                                        text-file interned-file
+                                        store-lower current-system
+                                        set-current-system
+                                        current-target-system
+                                        %current-system
+                                        %current-target-system))
   #:re-export (%store-monad
                store-bind
                store-return
@@ -18,6 +24,26 @@
                run-with-store
                text-file
                interned-file
+               store-lower
+               current-system
+               set-current-system
+               current-target-system
+               %current-system
+               %current-target-system
+
+               %daemon-socket-uri
+               set-build-options
+               build-mode
+               with-build-handler
+               call-with-build-handler
+               build-things
+               map/accumulate-builds
+               mapm/accumulate-builds
+               query-derivation-outputs
+               valid-derivers
+               log-file
+               find-roots
+               add-file-tree-to-store
 
                %store-prefix
 

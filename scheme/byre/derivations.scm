@@ -712,8 +712,7 @@ derivation-input, or a list (DERIVATION OUTPUT…) or (FILE))" name input)))))))
 
 (define (derivation-build-log-file store drv)
   "Return the file name of the build log of DRV in STORE."
-  (string-append (store-connection-state-directory store) "/log/"
-                 (basename (derivation-file-name drv)) ".log"))
+  (store-log-file store (derivation-file-name drv)))
 
 (define (file-tail file lines)
   (if (file-exists? file)
@@ -875,7 +874,9 @@ byre has none" (derivation-builder drv)))))
                                (string-append "TEMP=" build-top)
                                "PATH=/path-not-set"
                                (string-append "NIX_BUILD_CORES="
-                                              (number->string (current-processor-count))))
+                                              (number->string
+                                               (store-connection-build-option
+                                                store 'build-cores 0))))
                          (leaked-environment drv)))
             (status (with-output-to-log log-file
                       (lambda ()
@@ -890,7 +891,8 @@ byre has none" (derivation-builder drv)))))
                            (hostname "localhost")))))))
        (define (fail message . rest)
          ;; A failure, with the build directory kept under -K.
-         (if (%keep-failed-builds?)
+         (if (or (%keep-failed-builds?)
+                 (store-connection-build-option store 'keep-failed? #f))
              (let ((kept (keep-build-directory drv build-dir)))
                (raise (apply build-failure drv
                              (format #f "~a~%note: keeping build directory `~a'"
@@ -1049,7 +1051,23 @@ is one of Guix's build modes: 0 (normal) or 2 (check: DERIVATIONS
 themselves, not their inputs, are built again even when their outputs are
 valid, and a build failure is raised unless each output comes out the
 same; the store is left as it was).  Mode 1 (repair) needs a daemon's
-substitutes and raises an error.  Return #t."
+substitutes and raises an error.  A build handler installed with
+`with-build-handler' is called first with the .drv file names.  Return
+#t."
+  (define (thing->file-name thing)
+    (match thing
+      ((? derivation? drv) (derivation-file-name drv))
+      (((? derivation? drv) . (? string? output))
+       (cons (derivation-file-name drv) output))
+      ((? derivation-input? input)
+       (derivation-file-name (derivation-input-derivation input)))
+      (_ thing)))
+  (or (not (invoke-build-handler store (map thing->file-name derivations) mode))
+      (build-derivations* store derivations mode)))
+
+(define* (build-derivations* store derivations #:optional (mode 0))
+  "Build DERIVATIONS in MODE as `build-derivations' does, without calling
+the build handler (inputs are built as part of what was asked)."
   (define (->derivation thing)
     (match thing
       ((? derivation? drv) drv)
@@ -1076,11 +1094,11 @@ builds (mode 0) and checks (mode 2), it cannot repair" mode))))))
                 ;; Inputs first; then this one.
                 (let ((inputs (map derivation-input-derivation
                                    (derivation-inputs drv))))
-                  (build-derivations store inputs)
+                  (build-derivations* store inputs)
                   (add-temp-root store file)
                   (if (and check? (not (derivation-built? store drv)))
                       ;; Nothing to compare with: an ordinary build.
-                      (build-derivations store (list drv))
+                      (build-derivations* store (list drv))
                       (begin
                         (report-build-start drv)
                         (dynamic-wind

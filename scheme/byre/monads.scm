@@ -18,6 +18,7 @@
 
 (define-module (byre monads)
   #:use-module (ice-9 match)
+  #:use-module ((byre utils) #:select (%current-system %current-target-system))
   #:use-module ((system syntax) #:select (syntax-local-binding))
   ;; (byre store) loads the store extension; procedures that do not touch
   ;; the store must work without it.
@@ -69,11 +70,16 @@
             run-with-store
             text-file
             interned-file
+            store-lower
+            current-system
+            set-current-system
+            current-target-system
+            set-current-target
 
             ;; What `run-with-store' binds for the duration of a run.
-            %current-system
-            %current-target-system
-            %guile-for-build))
+            %guile-for-build)
+  #:re-export (%current-system
+               %current-target-system))
 
 ;;; Commentary:
 ;;;
@@ -557,22 +563,8 @@ result as a monadic value."
     (lambda (store)
       (values (apply proc store args) store))))
 
-(define (guix-system-type host-type)
-  ;; "x86_64-pc-linux-gnu" -> "x86_64-linux", the form Guix names systems.
-  (match (string-split host-type #\-)
-    ((cpu _ ... kernel abi)
-     (string-append cpu "-"
-                    (if (string-prefix? "linux" kernel) "linux" kernel)))
-    (_ host-type)))
-
-(define %current-system
-  ;; The system (as "x86_64-linux") things are built for.
-  (make-parameter (guix-system-type %host-type)))
-
-(define %current-target-system
-  ;; The GNU triplet things are cross-built for, or #f when not
-  ;; cross-building.
-  (make-parameter #f))
+;; %current-system and %current-target-system are those of (byre utils),
+;; so that parameterizing the (guix utils) ones changes what a run sees.
 
 (define %guile-for-build
   ;; The Guile that runs builders, or #f for the default.
@@ -595,6 +587,43 @@ connection, and return its value.  For the duration of the run,
     (call-with-values (lambda () (run-with-state mval store))
       (lambda (value store)
         value))))
+
+(define (store-lower proc)
+  "Return a procedure that takes a store connection and the arguments of
+PROC, a procedure returning a value in the store monad, and returns that
+value run against the store: (store-lower text-file) is a procedure of a
+store, a name and a text."
+  (lambda (store . arguments)
+    (run-with-store store (apply proc arguments))))
+
+(define (current-system)
+  "Return, as a value in the store monad, the system of the current run
+(`%current-system')."
+  (lambda (store)
+    (values (%current-system) store)))
+
+(define (set-current-system system)
+  "Make SYSTEM, a system name such as \"x86_64-linux\", the system of the
+rest of the current run, as a value in the store monad; return the previous
+one."
+  (lambda (store)
+    (let ((previous (%current-system)))
+      (%current-system system)
+      (values previous store))))
+
+(define (current-target-system)
+  "Return, as a value in the store monad, the target of the current run
+(`%current-target-system', #f when not cross-building)."
+  (lambda (store)
+    (values (%current-target-system) store)))
+
+(define (set-current-target target)
+  "Make TARGET, a GNU triplet or #f, the target of the rest of the current
+run, as a value in the store monad; return the previous one."
+  (lambda (store)
+    (let ((previous (%current-target-system)))
+      (%current-target-system target)
+      (values previous store))))
 
 (define* (text-file name text #:optional (references '()))
   "Return, as a monadic value, the file name of the store item called NAME

@@ -17,6 +17,7 @@
   #:use-module (ice-9 match)
   #:use-module (ice-9 rdelim)
   #:use-module (rnrs bytevectors)
+  #:use-module ((rnrs io ports) #:select (put-bytevector))
   #:export (;; Where the store is.
             %store-prefix
             %state-directory
@@ -85,6 +86,23 @@
             collect-garbage
             live-paths
             dead-paths
+
+            ;; Build options and handlers.
+            %daemon-socket-uri
+            set-build-options
+            store-connection-build-option
+            build-mode
+            current-build-prompt
+            call-with-build-handler
+            with-build-handler
+            invoke-build-handler
+
+            ;; Roots, logs, derivers, trees.
+            find-roots
+            store-log-file
+            log-file
+            valid-derivers
+            add-file-tree-to-store
 
             ;; Checks.
             verify-store
@@ -224,7 +242,7 @@ with that message; `system-error' goes through as it is."
   ;; part of every item's name; STATE-DIRECTORY holds the database, the
   ;; locks and the GC roots.
   (make-record-type '<store-connection>
-                    '(handle store-directory state-directory)
+                    '(handle store-directory state-directory options)
                     (lambda (store port)
                       (format port "#<store-connection ~a ~a>"
                               (store-connection-store-directory store)
@@ -238,6 +256,11 @@ with that message; `system-error' goes through as it is."
   (record-accessor <store-connection> 'store-directory))
 (define store-connection-state-directory
   (record-accessor <store-connection> 'state-directory))
+(define store-connection-options
+  ;; An alist of the build options `set-build-options' set.
+  (record-accessor <store-connection> 'options))
+(define set-store-connection-options!
+  (record-modifier <store-connection> 'options))
 
 (define (canonical-directory directory what)
   "Return DIRECTORY, an absolute file name, without trailing slashes, or
@@ -250,26 +273,67 @@ raise an error naming it; WHAT says which directory it is."
       (store-error "~a cannot be the root directory" what))
     trimmed))
 
-(define* (open-connection #:optional file
+(define %daemon-socket-uri
+  ;; Guix's name for where a connection goes: here, the state directory of
+  ;; the store, as a "file://" URI is accepted by `open-connection'.
+  (make-parameter (%state-directory)))
+
+(define (uri->state-directory uri)
+  "Return the state directory URI names, a \"file://\" URI or a file name,
+or raise an error saying why byre cannot connect to it."
+  (let ((file (if (string-prefix? "file://" uri)
+                  (string-drop uri (string-length "file://"))
+                  uri)))
+    (cond ((string=? (canonical-directory file "state directory")
+                     (canonical-directory (%state-directory) "state directory"))
+           file)
+          ((string-index uri #\:)
+           (store-error "cannot connect to ~s: byre has no daemon, only local \
+stores named by their state directory (a file name or a file:// URI)" uri))
+          ((not (file-exists? file))
+           (store-error "~a: no such state directory" file))
+          ((eq? 'socket (stat:type (stat file)))
+           (store-error "~a is a daemon's socket; byre has no daemon and opens \
+its stores directly" file))
+          (else file))))
+
+(define (recorded-store-directory state-directory)
+  "Return the store directory recorded in STATE-DIRECTORY, or #f."
+  (let ((file (string-append state-directory "/store-directory")))
+    (and (file-exists? file)
+         (call-with-input-file file read-line))))
+
+(define* (open-connection #:optional uri
                           #:key
-                          (store-directory (%store-prefix))
-                          (state-directory (%state-directory))
+                          (store-directory #f)
+                          (state-directory #f)
+                          port
                           #:allow-other-keys)
   "Open the local store whose items live under STORE-DIRECTORY and whose
 database, locks and GC roots live under STATE-DIRECTORY, creating both if
-needed, and return a connection to it.  There is no daemon: FILE, Guix's
-daemon socket, is accepted and ignored, and so are Guix's other keyword
-arguments (#:reserve-space? and the like).  STORE-DIRECTORY defaults to
+needed, and return a connection to it.  There is no daemon: URI, Guix's
+daemon address, may name the state directory of an existing store (a file
+name or a \"file://\" URI, as `%daemon-socket-uri' is); its store
+directory is then the one recorded there.  STORE-DIRECTORY defaults to
 `(%store-prefix)' and STATE-DIRECTORY to `(%state-directory)', which follow
-BYRE_STORE_DIR and BYRE_STATE_DIR."
-  (let ((store-directory (canonical-directory store-directory
-                                              "store directory"))
-        (state-directory (canonical-directory state-directory
-                                              "state directory")))
+BYRE_STORE_DIR and BYRE_STATE_DIR.  PORT, a daemon connection's port for
+Guix, is refused.  Guix's other keyword arguments (#:reserve-space? and
+the like) concern the daemon and have no effect."
+  (when port
+    (store-error "cannot open a store over port ~s: byre has no daemon" port))
+  (let* ((state (or state-directory
+                    (and uri (uri->state-directory uri))
+                    (%state-directory)))
+         (store (or store-directory
+                    (and uri (recorded-store-directory state))
+                    (%store-prefix)))
+         (store-directory (canonical-directory store "store directory"))
+         (state-directory (canonical-directory state "state directory")))
     (let ((handle (with-store-errors
                    (%store-open store-directory state-directory))))
       (check-state-directory handle store-directory state-directory)
-      (make-store-connection handle store-directory state-directory))))
+      (make-store-connection handle store-directory state-directory
+                             (default-build-options)))))
 
 (define (check-state-directory handle store-directory state-directory)
   "Make sure STATE-DIRECTORY belongs to STORE-DIRECTORY: its database lists
@@ -839,6 +903,180 @@ process's own temporary roots do not count."
 with Guix, an item this process just added is dead until a root holds
 it (`collect-garbage' still spares this process's temporary roots)."
   (%store-dead-paths (handle store)))
+
+
+;;;
+;;; Build options and build handlers.
+;;;
+
+(define (default-build-options)
+  "Return the build options of a new connection, as an alist."
+  ;; Guix's daemon passes NIX_BUILD_CORES=0 ("all cores") unless told.
+  '((build-cores . 0)
+    (keep-failed? . #f)
+    (use-substitutes? . #f)))
+
+(define* (set-build-options store
+                            #:key (build-cores 0) keep-failed?
+                            use-substitutes? substitute-urls
+                            keep-going? fallback? (verbosity 0)
+                            (max-build-jobs 1) timeout max-silent-time
+                            (use-build-hook? #t) (build-verbosity 0)
+                            (log-type 0) (print-build-trace #t)
+                            print-extended-build-trace?
+                            multiplexed-build-output? (rounds 1)
+                            offload?)
+  "Set the build options of STORE, as Guix's `set-build-options' does.
+byre honours BUILD-CORES (what builders see as NIX_BUILD_CORES; 0 means
+all cores) and KEEP-FAILED? (the build directory of a failed build is kept
+and named in the error).  USE-SUBSTITUTES?, SUBSTITUTE-URLS, OFFLOAD? and
+USE-BUILD-HOOK? concern substitutes and offloading, which only a daemon
+has: byre never substitutes nor offloads, whatever they say.  The others
+(verbosity, jobs, time limits, traces, ROUNDS) shape a daemon's work and
+reports; byre builds one derivation at a time in this process and accepts
+them so that Guix code runs, as the manual's \"Differences from Guix\"
+says."
+  (unless (and (exact-integer? build-cores) (>= build-cores 0))
+    (store-error "build cores ~s is not a number of cores" build-cores))
+  (unless (and (exact-integer? rounds) (>= rounds 1))
+    (store-error "rounds ~s is not a positive number" rounds))
+  (set-store-connection-options!
+   store
+   `((build-cores . ,build-cores)
+     (keep-failed? . ,(and keep-failed? #t))
+     (use-substitutes? . ,(and use-substitutes? #t))
+     (substitute-urls . ,(or substitute-urls '()))
+     (rounds . ,rounds)))
+  #t)
+
+(define* (store-connection-build-option store name #:optional default)
+  "Return the build option NAME (a symbol such as 'build-cores) of STORE,
+as `set-build-options' set it, or DEFAULT."
+  (match (assq name (store-connection-options store))
+    ((_ . value) value)
+    (#f default)))
+
+;; Build modes, Guix's numbers for them.
+(define-syntax build-mode
+  (syntax-rules (normal repair check)
+    ((_ normal) 0)
+    ((_ repair) 1)
+    ((_ check) 2)))
+
+(define current-build-prompt
+  ;; The prompt `build-things' and `build-derivations' abort to when a
+  ;; build handler is installed, or #f.
+  (make-parameter #f))
+
+(define (call-with-build-handler handler thunk)
+  "Call THUNK with HANDLER installed as the build handler: each build
+request in THUNK's dynamic extent calls (HANDLER CONTINUE STORE THINGS
+MODE); calling (CONTINUE #t) builds and returns to the requester, (CONTINUE
+#f) returns without building, and returning from HANDLER without calling
+CONTINUE makes HANDLER's value that of the call."
+  (let ((tag (make-prompt-tag "build handler")))
+    (parameterize ((current-build-prompt tag))
+      (call-with-prompt tag
+        thunk
+        (lambda (continue . arguments)
+          ;; CONTINUE may request builds again: handle them as well.
+          (call-with-build-handler handler
+                                   (lambda ()
+                                     (apply handler continue arguments))))))))
+
+(define-syntax-rule (with-build-handler handler exp ...)
+  "Evaluate EXP … with HANDLER as the build handler (see
+`call-with-build-handler'); return their value, or HANDLER's when it does
+not continue."
+  (call-with-build-handler handler (lambda () exp ...)))
+
+(define (invoke-build-handler store things mode)
+  "Pass THINGS, the file names of what is to be built, and MODE to the
+current build handler, if any; return true when the build should go on."
+  (or (not (current-build-prompt))
+      (abort-to-prompt (current-build-prompt) store things mode)))
+
+
+;;;
+;;; Roots, logs and derivers.
+;;;
+
+(define (find-roots store)
+  "Return the GC roots of STORE as pairs (ROOT . ITEM), as Guix's
+`find-roots' does: the same as `gc-roots'."
+  (gc-roots store))
+
+(define (store-log-file store drv-file)
+  "Return the file name of the build log of DRV-FILE, a .drv file name, in
+STORE, whether or not it exists."
+  (string-append (store-connection-state-directory store) "/log/"
+                 (basename drv-file) ".log"))
+
+(define (valid-derivers store path)
+  "Return the list of valid derivations known to have produced PATH, an
+item of STORE: its registered deriver when it is valid (byre records one
+deriver per item)."
+  (match (and (valid-path? store path)
+              (path-info-deriver (query-path-info store path)))
+    ((? string? drv) (if (valid-path? store drv) (list drv) '()))
+    (_ '())))
+
+(define (log-file store file)
+  "Return the build log of FILE, a .drv file name or an item of STORE
+built by a known derivation, or #f if there is none."
+  (if (derivation-path? file)
+      (let ((log (store-log-file store file)))
+        (and (file-exists? log) log))
+      (any (cut log-file store <>) (valid-derivers store file))))
+
+
+;;;
+;;; File trees.
+;;;
+
+(define* (add-file-tree-to-store store tree
+                                 #:key (hash-algo "sha256") (recursive? #t))
+  "Add TREE, a file tree description as Guix's, to STORE and return the
+item's file name.  TREE is (NAME TYPE . REST): (NAME directory CHILDREN …),
+(NAME regular (data STRING-OR-BYTEVECTOR)) or (NAME regular (file FILE)),
+the same with `executable', or (NAME symlink TARGET)."
+  (define (bad node)
+    (store-error "invalid file tree node ~s" node))
+
+  (define (write-node node file)
+    (match node
+      ((name 'directory children ...)
+       (mkdir file #o755)
+       (for-each (lambda (child)
+                   (match child
+                     (((? string? child-name) . _)
+                      (write-node child (string-append file "/" child-name)))
+                     (_ (bad child))))
+                 children))
+      ((name (and type (or 'regular 'executable)) source)
+       (match source
+         (('data (? string? text))
+          (call-with-output-file file (cut display text <>)))
+         (('data (? bytevector? bytes))
+          (call-with-output-file file
+            (lambda (port) (put-bytevector port bytes))))
+         (('file (? string? source-file))
+          (copy-file source-file file))
+         (_ (bad node)))
+       (chmod file (if (eq? type 'executable) #o755 #o644)))
+      ((name 'symlink (? string? target))
+       (symlink target file))
+      (_ (bad node))))
+
+  (match tree
+    (((? string? name) . _)
+     (check-item-name name)
+     (call-with-temporary-directory
+      (lambda (directory)
+        (let ((file (string-append directory "/" name)))
+          (write-node tree file)
+          (add-to-store store name recursive? hash-algo file)))))
+    (_ (bad tree))))
 
 
 ;;;

@@ -134,7 +134,7 @@ SCM deleted(const store::Deleted& d) {
 
 std::size_t digest_size(const std::string& algo) {
   if (algo == "sha1") return 20;
-  if (algo == "sha512") return 64;
+  if (algo == "sha512" || algo == "sha3-512") return 64;
   return 32;
 }
 
@@ -576,8 +576,11 @@ BYRE_DEFINE(fixed_output_path, "%fixed-output-path", 5, 0, 0,
   std::string path;
   BYRE_GUARD(FUNC_NAME, {
     std::string a = algorithm(algo);
-    if (a != "sha256" && a != "sha1" && a != "sha512")
-      throw store::invalid_input("unsupported hash algorithm (known: sha1 sha256 sha512)", a);
+    if (!store::is_supported_hash(a))
+      throw store::invalid_input(
+          "unsupported hash algorithm (known: sha1 sha256 sha512 sha3-256 sha3-512 "
+          "blake2s-256)",
+          a);
     std::vector<unsigned char> digest = bytes(hash);
     if (digest.size() != digest_size(a))
       throw store::invalid_input("a " + a + " digest must have " +

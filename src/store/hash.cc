@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Copyright (C) 2026 the byre authors
-// byre store: SHA-1, SHA-256 and SHA-512 through OpenSSL's EVP interface.
+// byre store: SHA-1, SHA-256, SHA-512, SHA3-256, SHA3-512 and BLAKE2s-256 through OpenSSL's EVP interface.
 #include "store/hash.hh"
 
 #include <fcntl.h>
@@ -25,6 +25,9 @@ const EVP_MD* digest_of(std::string_view algorithm) noexcept {
   if (algorithm == "sha256") return EVP_sha256();
   if (algorithm == "sha1") return EVP_sha1();
   if (algorithm == "sha512") return EVP_sha512();
+  if (algorithm == "sha3-256") return EVP_sha3_256();
+  if (algorithm == "sha3-512") return EVP_sha3_512();
+  if (algorithm == "blake2s-256") return EVP_blake2s256();
   return nullptr;
 }
 }  // namespace
@@ -36,7 +39,7 @@ bool is_supported_hash(std::string_view algorithm) noexcept {
 Hasher::Hasher(std::string_view algorithm) : ctx_(nullptr) {
   const EVP_MD* md = digest_of(algorithm);
   if (!md)
-    throw invalid_input("unsupported hash algorithm (known: sha1 sha256 sha512)",
+    throw invalid_input("unsupported hash algorithm (known: sha1 sha256 sha512 sha3-256 sha3-512 blake2s-256)",
                         std::string(algorithm));
   ctx_ = EVP_MD_CTX_new();
   if (!ctx_) throw std::bad_alloc();

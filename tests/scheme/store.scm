@@ -291,11 +291,20 @@
         (file-is-directory? %store-dir)
         (file-is-directory? %state-dir)))
 
-(test-assert "open-connection ignores Guix's daemon socket argument"
-  (let ((other (open-connection "/var/guix/daemon-socket/socket"
+(test-assert "open-connection of a file:// URI naming the state directory"
+  (let ((other (open-connection (string-append "file://" (%daemon-socket-uri))
                                 #:reserve-space? #f)))
     (close-connection other)
-    (string=? %store-dir (store-connection-store-directory other))))
+    (and (string=? %state-dir (%daemon-socket-uri))
+         (string=? %store-dir (store-connection-store-directory other)))))
+
+(test-assert "open-connection refuses a daemon's address, saying why"
+  (every (lambda (uri)
+           (guard (c ((store-protocol-error? c)
+                      (string-contains (store-protocol-error-message c) uri)))
+             (open-connection uri)
+             #f))
+         '("/var/guix/daemon-socket/socket" "guix://example.org")))
 
 (test-assert "with-store binds a connection and closes it"
   (with-store s
