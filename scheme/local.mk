@@ -15,6 +15,9 @@ BYRE_MODULES =					\
   scheme/byre/container-spec.scm		\
   scheme/byre/container.scm			\
   scheme/byre/host.scm				\
+  scheme/byre/packages.scm			\
+  scheme/byre/packages/catalog.scm		\
+  scheme/byre/profiles.scm			\
   scheme/byre/ui.scm				\
   scheme/byre/monads.scm			\
   scheme/byre/monad-repl.scm			\
@@ -51,13 +54,50 @@ FACADE_MODULES =				\
   modules/guix/config.scm			\
   modules/guix.scm				\
   modules/guix/repl.scm				\
-  modules/gnu/system/linux-container.scm
+  modules/gnu/system/linux-container.scm	\
+  modules/gnu/packages.scm			\
+  modules/guix/profiles.scm			\
+  $(FACADE_PACKAGE_MODULES)
+
+# (gnu packages …): one façade per module part of data/packages.scm.
+FACADE_PACKAGE_MODULES =			\
+  modules/gnu/packages/admin.scm		\
+  modules/gnu/packages/base.scm		\
+  modules/gnu/packages/bash.scm		\
+  modules/gnu/packages/certs.scm		\
+  modules/gnu/packages/compression.scm		\
+  modules/gnu/packages/curl.scm		\
+  modules/gnu/packages/gawk.scm		\
+  modules/gnu/packages/guile-xyz.scm		\
+  modules/gnu/packages/guile.scm		\
+  modules/gnu/packages/less.scm		\
+  modules/gnu/packages/linux.scm		\
+  modules/gnu/packages/man.scm		\
+  modules/gnu/packages/nano.scm		\
+  modules/gnu/packages/perl.scm		\
+  modules/gnu/packages/python.scm		\
+  modules/gnu/packages/screen.scm		\
+  modules/gnu/packages/ssh.scm		\
+  modules/gnu/packages/texinfo.scm		\
+  modules/gnu/packages/tmux.scm		\
+  modules/gnu/packages/version-control.scm		\
+  modules/gnu/packages/web.scm		\
+  modules/gnu/packages/wget.scm
 
 byremoduledir = $(guilemoduledir)/byre
 byreobjectdir = $(guileobjectdir)/byre
-dist_byremodule_DATA = $(filter-out scheme/byre/scripts/% scheme/byre/system/%,$(BYRE_MODULES))
+dist_byremodule_DATA = $(filter-out scheme/byre/scripts/% scheme/byre/system/% scheme/byre/packages/%,$(BYRE_MODULES))
 nodist_byremodule_DATA = $(BYRE_BUILT_MODULES)
-byreobject_DATA = $(filter-out scheme/byre/scripts/% scheme/byre/system/%,$(BYRE_MODULES:%.scm=%.go)) $(BYRE_BUILT_MODULES:%.scm=%.go)
+byreobject_DATA = $(filter-out scheme/byre/scripts/% scheme/byre/system/% scheme/byre/packages/%,$(BYRE_MODULES:%.scm=%.go)) $(BYRE_BUILT_MODULES:%.scm=%.go)
+
+# (byre packages …): the package table's modules.
+byrepackagesmoduledir = $(guilemoduledir)/byre/packages
+byrepackagesobjectdir = $(guileobjectdir)/byre/packages
+dist_byrepackagesmodule_DATA = scheme/byre/packages/catalog.scm
+byrepackagesobject_DATA = scheme/byre/packages/catalog.go
+
+# The tables of data/.
+dist_pkgdata_DATA = data/packages.scm
 
 # (byre system …): operating systems and containers of them.
 byresystemmoduledir = $(guilemoduledir)/byre/system
@@ -85,16 +125,24 @@ facadegnusystemobjdir = $(facadeobjectdir)/gnu/system
 facadegnubuildobj_DATA = modules/gnu/build/linux-container.go
 facadegnusystemobj_DATA = modules/gnu/system/file-systems.go \
   modules/gnu/system/linux-container.go
+facadegnudir = $(facademoduledir)/gnu
+dist_facadegnu_DATA = modules/gnu/packages.scm
+facadegnuobjdir = $(facadeobjectdir)/gnu
+facadegnuobj_DATA = modules/gnu/packages.go
+facadegnupackagesdir = $(facademoduledir)/gnu/packages
+dist_facadegnupackages_DATA = $(FACADE_PACKAGE_MODULES)
+facadegnupackagesobjdir = $(facadeobjectdir)/gnu/packages
+facadegnupackagesobj_DATA = $(FACADE_PACKAGE_MODULES:%.scm=%.go)
 facadeguixdir = $(facademoduledir)/guix
 dist_facadeguix_DATA = modules/guix/monads.scm modules/guix/monad-repl.scm \
   modules/guix/store.scm modules/guix/base32.scm modules/guix/utils.scm \
   modules/guix/gexp.scm modules/guix/derivations.scm modules/guix/modules.scm \
-  modules/guix/repl.scm modules/guix/config.scm
+  modules/guix/repl.scm modules/guix/config.scm modules/guix/profiles.scm
 facadeguixobjdir = $(facadeobjectdir)/guix
 facadeguixobj_DATA = modules/guix/monads.go modules/guix/monad-repl.go \
   modules/guix/store.go modules/guix/base32.go modules/guix/utils.go \
   modules/guix/gexp.go modules/guix/derivations.go modules/guix/modules.go \
-  modules/guix/repl.go modules/guix/config.go
+  modules/guix/repl.go modules/guix/config.go modules/guix/profiles.go
 # (guix) itself, at the top of the façades.
 facadedir = $(facademoduledir)
 facadeobjdir = $(facadeobjectdir)
@@ -121,6 +169,7 @@ do_subst = sed -e 's|@PACKAGE_NAME[@]|$(PACKAGE_NAME)|g'		\
   -e 's|@storedir[@]|$(storedir)|g'					\
   -e 's|@statedir[@]|$(statedir)|g'					\
   -e 's|@pkglibexecdir[@]|$(pkglibexecdir)|g'				\
+  -e 's|@pkgdatadir[@]|$(pkgdatadir)|g'					\
   -e 's|@GUILE[@]|$(GUILE)|g'						\
   -e 's|@GZIP_PROGRAM[@]|$(GZIP_PROGRAM)|g'				\
   -e 's|@BZIP2_PROGRAM[@]|$(BZIP2_PROGRAM)|g'				\

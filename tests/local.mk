@@ -22,7 +22,8 @@ SCHEME_TESTS =					\
   tests/scheme/store-builds.scm			\
   tests/scheme/gexp.scm				\
   tests/scheme/derivations.scm			\
-  tests/scheme/modules.scm
+  tests/scheme/modules.scm			\
+  tests/scheme/packages.scm
 
 INTEGRATION_TESTS =				\
   tests/integration/command.sh			\

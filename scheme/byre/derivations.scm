@@ -16,7 +16,7 @@
   #:use-module ((byre store-core) #:select (%file-hash))
   #:use-module ((byre monads) #:select (%guile-for-build))
   #:use-module (byre container)
-  #:use-module ((byre host) #:select (%host-mounts))
+  #:use-module ((byre host) #:select (%host-mounts add-host-item-mounts))
   #:use-module (byre file-systems)
   #:use-module ((byre utils) #:select (call-with-temporary-directory))
   #:use-module (ice-9 match)
@@ -849,9 +849,12 @@ byre has none" (derivation-builder drv)))))
      (mkdir build-dir)
      (mkdir outputs-dir)
      (write-references-graphs store drv build-dir)
-     (let*-values (((host-mounts host-links) ((%host-mounts))))
-     (let* ((inputs (derivation-closure-inputs store drv))
-            (mounts (append
+     ;; Host packages among the inputs bring the host files they record.
+     (let*-values (((inputs) (derivation-closure-inputs store drv))
+                   ((host-mounts host-links)
+                    (call-with-values (%host-mounts)
+                      (cut add-host-item-mounts inputs <> <>))))
+     (let* ((mounts (append
                      host-mounts
                      (list (file-system (device outputs-dir) (mount-point store-dir)
                                         (type "none") (flags '(bind-mount))))

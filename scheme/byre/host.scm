@@ -14,6 +14,7 @@
   #:use-module (byre file-systems)
   #:use-module (ice-9 match)
   #:use-module (srfi srfi-1)
+  #:use-module (srfi srfi-11)
   #:export (elf-dependencies
             file-closure
             host-guile-program
@@ -23,7 +24,15 @@
             closure-symlinks
             closure->file-systems
             host-guile-mounts
-            %host-mounts))
+            %host-mounts
+
+            host-closure-file-name
+            host-closure->string
+            read-host-closure
+            merge-closures
+            store-items-host-closure
+            closure-mounts
+            add-host-item-mounts))
 
 ;;; Commentary:
 ;;;
@@ -181,7 +190,6 @@ spawn-container's #:symlinks: fewer mounts."
           (lambda (a b)
             (string<? (file-system-mount-point a) (file-system-mount-point b))))))
 
-;;; host.scm ends here
 
 (define (host-guile-mounts)
   "Return two values: the <file-system> records and the (PATH . TARGET)
@@ -197,3 +205,95 @@ container whose root has nothing else of the host (for spawn-container's
   ;; of the host software their code runs: host-guile-mounts unless
   ;; parameterized (say, to add a host compiler).
   (make-parameter host-guile-mounts))
+
+
+;;;
+;;; Host closures recorded in store items (host packages).
+;;;
+
+(define host-closure-file-name
+  ;; The file of a store item that lists the host files a container holding
+  ;; the item binds: a host package's (see (byre packages)).
+  ".host-closure")
+
+(define (host-closure->string entries)
+  "Return ENTRIES, a closure (see file-closure), as the text of the file
+read-host-closure reads."
+  (call-with-output-string
+    (lambda (port)
+      (set-port-encoding! port "UTF-8")
+      (display ";; The host files a container holding this item binds.\n" port)
+      (write entries port)
+      (newline port))))
+
+(define (read-host-closure file)
+  "Return the closure entries of FILE, written as host-closure->string
+makes them (UTF-8, whatever the locale)."
+  (call-with-input-file file read #:encoding "UTF-8"))
+
+(define (merge-closures . closures)
+  "Return the union of CLOSURES, lists of closure entries, as one closure:
+each path once, nothing beneath a directory needed whole, sorted by path."
+  (define table (make-hash-table))
+  (for-each (lambda (closure)
+              (for-each (lambda (entry)
+                          (let ((path (closure-entry-path entry)))
+                            (match (hash-ref table path)
+                              (('directory _) #t)
+                              (_ (hash-set! table path entry)))))
+                        closure))
+            closures)
+  (let* ((entries (sort (hash-map->list (lambda (path entry) entry) table)
+                        (lambda (a b)
+                          (string<? (closure-entry-path a) (closure-entry-path b))))))
+    ;; Sorted, a directory comes right before what it holds.
+    (let loop ((entries entries) (directory #f) (result '()))
+      (match entries
+        (() (reverse result))
+        ((entry . rest)
+         (let ((path (closure-entry-path entry)))
+           (if (and directory (string-prefix? (string-append directory "/") path))
+               (loop rest directory result)
+               (loop rest
+                     (match entry (('directory path) path) (_ directory))
+                     (cons entry result)))))))))
+
+(define (store-items-host-closure items)
+  "Return the host closure that ITEMS, store file names, record (see
+host-closure-file-name), merged; the empty list when none records one."
+  (apply merge-closures
+         (filter-map (lambda (item)
+                       (let ((file (string-append item "/" host-closure-file-name)))
+                         (and (file-exists? file) (read-host-closure file))))
+                     items)))
+
+(define (closure-mounts entries)
+  "Return two values: the read-only <file-system> bind mounts of the files
+and directories of the closure ENTRIES, and its (PATH . TARGET) links, as
+spawn-container's #:mounts and #:symlinks take them."
+  (values (closure->file-systems entries #:links-as-binds? #f)
+          (closure-symlinks entries)))
+
+(define (add-host-item-mounts items mounts links)
+  "Return two values: MOUNTS and LINKS, a container's <file-system> records
+and (PATH . TARGET) links, with the binds and links of the host closures
+that ITEMS, store file names, record (host packages) added; what MOUNTS
+and LINKS already have is not added again."
+  (match (store-items-host-closure items)
+    (() (values mounts links))
+    (closure
+     (let-values (((more-mounts more-links) (closure-mounts closure)))
+       (let ((points (map file-system-mount-point mounts))
+             (paths (map car links)))
+         (values (sort (append mounts
+                               (remove (lambda (fs)
+                                         (member (file-system-mount-point fs) points))
+                                       more-mounts))
+                       (lambda (a b)
+                         (string<? (file-system-mount-point a)
+                                   (file-system-mount-point b))))
+                 (append links
+                         (remove (lambda (link) (member (car link) paths))
+                                 more-links))))))))
+
+;;; host.scm ends here

@@ -116,6 +116,9 @@ the load path whose public interface has SYMBOL, sorted."
   ;; "Did you forget (use-modules …)?" when a module byre has exports
   ;; SYMBOL, else "Did you mean …?" for a close name in scope.
   (match (modules-exporting symbol)
+    ((('gnu 'packages part) . _)
+     ;; As Guix says it for its package modules.
+     (format #f "Try adding `(use-package-modules ~a)'." part))
     ((name . _)
      (format #f "Did you forget `(use-modules ~s)'?" name))
     (()

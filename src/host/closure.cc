@@ -230,6 +230,28 @@ void Closure::add_file(const std::string& file) {
   if (is_elf(resolved->path)) add_elf(file, *resolved, true);
 }
 
+void Closure::add_package_file(const std::string& file) {
+  auto resolved = resolve_into(file);
+  if (!resolved || resolved->directory) return;
+  if (is_elf(resolved->path)) {
+    add_elf(file, *resolved, false);
+    return;
+  }
+  // "#!INTERPRETER [ARG]": the kernel execs INTERPRETER.
+  std::ifstream in(resolved->path, std::ios::binary);
+  char magic[2] = {0, 0};
+  if (!in.read(magic, 2) || magic[0] != '#' || magic[1] != '!') return;
+  std::string line;
+  std::getline(in, line);
+  std::istringstream words(line);
+  std::string interpreter;
+  words >> interpreter;
+  if (interpreter.empty() || interpreter[0] != '/') return;
+  auto program = resolve_into(interpreter);
+  if (program && !program->directory && is_elf(program->path))
+    add_elf(interpreter, *program, false);
+}
+
 void Closure::add_directory(const std::string& directory) {
   std::vector<Entry> links;
   auto resolved = resolve(directory, links);
@@ -449,6 +471,14 @@ std::vector<Entry> file_closure(const std::vector<std::string>& files,
                                 const std::vector<std::string>& directories) {
   Closure closure;
   for (const std::string& f : files) closure.add_file(f);
+  for (const std::string& d : directories) closure.add_directory(d);
+  return closure.entries();
+}
+
+std::vector<Entry> package_closure(const std::vector<std::string>& files,
+                                   const std::vector<std::string>& directories) {
+  Closure closure;
+  for (const std::string& f : files) closure.add_package_file(f);
   for (const std::string& d : directories) closure.add_directory(d);
   return closure.entries();
 }

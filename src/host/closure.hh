@@ -72,6 +72,12 @@ public:
   // needs is not found, elf_error when its ELF headers are malformed.
   void add_file(const std::string& file);
 
+  // Add FILE, one of an installed package's files, leniently: what is
+  // missing is skipped.  An ELF file adds what the loader maps for it; a
+  // script adds the interpreter its "#!" line names, which the kernel
+  // runs, and that interpreter's libraries.
+  void add_package_file(const std::string& file);
+
   // Add DIRECTORY (absolute) whole, scanned as the header says.  Throws
   // std::system_error when it does not exist, std::invalid_argument when
   // it is not a directory.  What its files need but cannot be found is
@@ -117,5 +123,10 @@ private:
 // The closure of FILES and DIRECTORIES (absolute names), in one call.
 std::vector<Entry> file_closure(const std::vector<std::string>& files,
                                 const std::vector<std::string>& directories);
+
+// The closure of the files of installed packages (add_package_file) and
+// of DIRECTORIES, which must exist.
+std::vector<Entry> package_closure(const std::vector<std::string>& files,
+                                   const std::vector<std::string>& directories);
 
 }  // namespace byre::host

@@ -84,6 +84,10 @@ std::vector<Entry> host_guile_closure(const std::string& program,
       if (is_directory(gconv)) closure.add_directory(gconv);
     }
   }
+  // Guile decodes file names with the locale's encoding: code that must
+  // read any file name (a profile's union of ca-certificates' names) sets
+  // C.UTF-8, which Debian's glibc keeps in a directory, not built in.
+  if (is_directory("/usr/lib/locale/C.utf8")) closure.add_directory("/usr/lib/locale/C.utf8");
   for (const std::string& dir : directories)
     if (is_directory(dir)) closure.add_directory(dir);
   return closure.entries();

@@ -33,7 +33,7 @@ std::vector<std::string> guile_extension_directories(const std::string& libguile
 
 // The closure of PROGRAM (a file name, or a name searched in $PATH; empty
 // means "guile") with its libguile's extension directory, glibc's gconv
-// directory and DIRECTORIES (Guile's load paths); directories that do not
+// directory, the C.UTF-8 locale (/usr/lib/locale/C.utf8) and DIRECTORIES (Guile's load paths); directories that do not
 // exist are left out.
 std::vector<Entry> host_guile_closure(const std::string& program,
                                       const std::vector<std::string>& directories);

@@ -10,7 +10,9 @@ libbyrecore_la_SOURCES +=			\
   src/host/closure.hh				\
   src/host/closure.cc				\
   src/host/host-guile.hh			\
-  src/host/host-guile.cc
+  src/host/host-guile.cc			\
+  src/host/dpkg.hh				\
+  src/host/dpkg.cc
 
 libguile_byre_la_SOURCES += src/guile/host.cc
 
@@ -21,6 +23,7 @@ CLEANFILES += src/guile/host.x
 tests_cpp_unit_SOURCES +=			\
   tests/cpp/host-elf.hh				\
   tests/cpp/host-elf.cc				\
-  tests/cpp/host-closure.cc
+  tests/cpp/host-closure.cc			\
+  tests/cpp/host-dpkg.cc
 
 EXTRA_DIST += bench/host-guile.scm

@@ -8,7 +8,7 @@
   #:use-module (byre derivations)
   #:use-module (byre file-systems)
   #:use-module (byre gexp)
-  #:use-module ((byre host) #:select (%host-mounts))
+  #:use-module ((byre host) #:select (%host-mounts add-host-item-mounts))
   #:use-module (byre monads)
   #:use-module (byre store)
   #:use-module (ice-9 match)
@@ -47,7 +47,12 @@ run-container."
                    "-c"
                    ,(object->string (lowered-gexp-sexp lowered)))))
       (return
-       (call-with-values (%host-mounts)
+       (call-with-values (lambda ()
+                           ;; Host packages among the items bring the
+                           ;; host files they record.
+                           (call-with-values (%host-mounts)
+                             (lambda (mounts links)
+                               (add-host-item-mounts items mounts links))))
          (lambda (host-mounts host-links)
            (run-container-spec
             (container-spec
