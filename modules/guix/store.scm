@@ -44,6 +44,8 @@
                log-file
                find-roots
                add-file-tree-to-store
+               export-paths
+               import-paths
 
                %store-prefix
 

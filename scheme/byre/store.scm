@@ -17,7 +17,12 @@
   #:use-module (ice-9 match)
   #:use-module (ice-9 rdelim)
   #:use-module (rnrs bytevectors)
-  #:use-module ((rnrs io ports) #:select (put-bytevector))
+  #:use-module ((rnrs io ports) #:select (put-bytevector get-bytevector-all))
+  #:use-module ((byre serialization)
+                #:select (write-int read-int write-string
+                          (read-string . read-wire-string)
+                          write-string-list read-string-list
+                          write-file restore-file))
   #:export (;; Where the store is.
             %store-prefix
             %state-directory
@@ -103,6 +108,10 @@
             log-file
             valid-derivers
             add-file-tree-to-store
+
+            ;; Bundles.
+            export-paths
+            import-paths
 
             ;; Checks.
             verify-store
@@ -1077,6 +1086,120 @@ the same with `executable', or (NAME symlink TARGET)."
           (write-node tree file)
           (add-to-store store name recursive? hash-algo file)))))
     (_ (bad tree))))
+
+
+;;;
+;;; Bundles of items: export-paths and import-paths.
+;;;
+
+;; What follows each item's NAR in a bundle, as Nix's "NIXE".
+(define %export-magic #x4558494e)
+
+(define* (export-paths store paths port #:key (sign? #t) recursive?
+                       (start (const #f)) (progress (const #f))
+                       (finish (const #f)))
+  "Write PATHS, valid items of STORE, to PORT as a bundle in the format of
+Guix's `export-paths' (each item's NAR, its name, references and deriver),
+references before referrers; with RECURSIVE?, their whole closure.  START
+is called with the ordered list of items and returns the initial state,
+PROGRESS with each item and the state and returns the next, FINISH with
+the state at the end.  byre has no signing key: SIGN? is accepted for
+Guix's sake and the items are written unsigned, which a Guix daemon
+refuses to import unless told to accept unsigned items."
+  (let* ((sorted (topologically-sorted store
+                                       (valid-items-of store paths "paths")))
+         (ordered (if recursive? sorted (filter (cut member <> paths) sorted))))
+    (let loop ((items ordered)
+               (state (call-with-values (lambda () (start ordered)) list)))
+      (match items
+        (()
+         (apply finish state)
+         (write-int 0 port))
+        ((item . rest)
+         (let ((info (query-path-info store item)))
+           (write-int 1 port)
+           (write-file item port)
+           (write-int %export-magic port)
+           (write-string item port)
+           (write-string-list (path-info-references info) port)
+           (write-string (or (path-info-deriver info) "") port)
+           (write-int 0 port)                 ;no signature
+           (loop rest
+                 (call-with-values (lambda () (apply progress item state))
+                   list))))))))
+
+(define %hash-algorithms
+  '(sha256 sha1 sha512 sha3-256 sha3-512 blake2s-256))
+
+(define (store-path-package-name* store path)
+  "Return the name part of PATH, an item of STORE."
+  (string-drop path (+ (string-length (prefix-of store)) 1 32 1)))
+
+(define (content-addressed-names store tree name references)
+  "Return the store names TREE, a restored item called NAME referring to
+REFERENCES, has when it is content-addressed: as text, or as a source or
+fixed-output item of any hash algorithm."
+  (parameterize ((%store-prefix (prefix-of store)))
+    (let ((regular? (eq? 'regular (stat:type (lstat tree)))))
+      (append
+       (if regular?
+           (list (%text-store-path (prefix-of store) name
+                                   (call-with-input-file tree get-bytevector-all
+                                     #:binary #t)
+                                   references))
+           '())
+       (append-map (lambda (algorithm)
+                     (map (lambda (recursive?)
+                            (fixed-output-path name
+                                               (%file-hash tree recursive? algorithm)
+                                               #:hash-algo algorithm
+                                               #:recursive? recursive?))
+                          (if regular? '(#t #f) '(#t))))
+                   %hash-algorithms)))))
+
+(define (import-paths store port)
+  "Read a bundle written by `export-paths' from PORT and add its items to
+STORE, in order; return their file names.  Each item's references must be
+valid in STORE or come earlier in the bundle.  An item without a deriver
+(text and source items) must be content-addressed: its name is checked
+against its contents, so that a corrupt one is refused.  byre verifies no
+signatures: a signed item is imported as an unsigned one."
+  (define (import-one directory)
+    (let ((tree (string-append directory "/item")))
+      (restore-file port tree)
+      (unless (= %export-magic (read-int port))
+        (store-error "corrupt bundle: no item trailer after an archive"))
+      (let* ((path (read-wire-string port))
+             (references (read-string-list port))
+             (deriver (match (read-wire-string port) ("" #f) (d d))))
+        (unless (zero? (read-int port))
+          (read-wire-string port))                  ;a signature byre cannot check
+        (item-of store path)
+        (for-each (cut item-of store <>) references)
+        (cond ((valid-path? store path) path)
+              (else
+               (unless (or deriver
+                           (member path (content-addressed-names
+                                         store tree
+                                         (store-path-package-name* store path)
+                                         (delete path references))))
+                 (store-error "imported item ~a is corrupt: its contents do not \
+match its name" path))
+               (for-each (lambda (reference)
+                           (unless (or (string=? reference path)
+                                       (valid-path? store reference))
+                             (store-error "reference ~a of imported item ~a is \
+not valid" reference path)))
+                         references)
+               (with-store-errors
+                (%store-register-import (handle store) tree path references
+                                        deriver)))))))
+
+  (let loop ((imported '()))
+    (match (read-int port)
+      (0 (reverse imported))
+      (1 (loop (cons (call-with-temporary-directory import-one) imported)))
+      (n (store-error "corrupt bundle: unexpected marker ~a" n)))))
 
 
 ;;;

@@ -279,6 +279,29 @@ BYRE_DEFINE(store_register_output, "%store-register-output", 5, 0, 0,
 
 // ---------------------------------------------------------------- queries
 
+BYRE_DEFINE(store_register_import, "%store-register-import", 5, 0, 0,
+            (SCM handle, SCM source, SCM output, SCM references, SCM deriver),
+            "Make SOURCE, a file tree read from a bundle of exported items, "
+            "the store item OUTPUT of HANDLE's store, as %store-register-output "
+            "does, with REFERENCES (a list of valid items, or OUTPUT itself) as "
+            "its references and DERIVER (a store name or #f).  Return OUTPUT.")
+#define FUNC_NAME "%store-register-import"
+{
+  check_string(source, 2, FUNC_NAME);
+  check_string(output, 3, FUNC_NAME);
+  check_strings(references, 4, FUNC_NAME);
+  SCM_ASSERT_TYPE(scm_is_false(deriver) || scm_is_string(deriver), deriver, 5, FUNC_NAME,
+                  "string or #f");
+  std::string path;
+  WITH_STORE({
+    std::optional<std::string> drv;
+    if (scm_is_string(deriver)) drv = str(deriver);
+    path = store.register_import(str(source), str(output), strs(references), drv);
+  });
+  return string(path);
+}
+#undef FUNC_NAME
+
 BYRE_DEFINE(store_valid_path_p, "%store-valid-path?", 2, 0, 0, (SCM handle, SCM path),
             "Return true if PATH is a valid item of HANDLE's store.")
 #define FUNC_NAME "%store-valid-path?"

@@ -391,6 +391,23 @@ std::string LocalStore::add_path(std::string_view name, const std::string& file,
 std::string LocalStore::register_output(const std::string& source, const std::string& output,
                                         const std::vector<std::string>& candidates,
                                         const std::optional<std::string>& deriver) {
+  return register_tree(source, output, candidates, deriver, true);
+}
+
+std::string LocalStore::register_import(const std::string& source, const std::string& output,
+                                        const std::vector<std::string>& references,
+                                        const std::optional<std::string>& deriver) {
+  for (const std::string& r : references) {
+    split_store_path(store_dir_, r);
+    if (r != output && !db_->is_valid(r))
+      throw invalid_input("reference of " + output + " is not valid", r);
+  }
+  return register_tree(source, output, references, deriver, false);
+}
+
+std::string LocalStore::register_tree(const std::string& source, const std::string& output,
+                                      const std::vector<std::string>& candidates,
+                                      const std::optional<std::string>& deriver, bool scan) {
   StorePathParts parts = split_store_path(store_dir_, output);
   for (const std::string& c : candidates) split_store_path(store_dir_, c);
   if (deriver) split_store_path(store_dir_, *deriver);
@@ -432,7 +449,14 @@ std::string LocalStore::register_output(const std::string& source, const std::st
   info.nar_size = nar.size();
   info.nar_hash = nar.finish();
   info.deriver = deriver;
-  for (std::size_t i : scanner.found_indices()) info.references.push_back(all[i]);
+  if (scan) {
+    for (std::size_t i : scanner.found_indices()) info.references.push_back(all[i]);
+  } else {
+    info.references = candidates;
+    std::sort(info.references.begin(), info.references.end());
+    info.references.erase(std::unique(info.references.begin(), info.references.end()),
+                          info.references.end());
+  }
   place(tmp, output, info);
   if (copied) remove_tree(source);
   return output;

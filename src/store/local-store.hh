@@ -122,6 +122,12 @@ public:
   std::string register_output(const std::string& source, const std::string& output,
                               const std::vector<std::string>& candidates,
                               const std::optional<std::string>& deriver);
+  // The same for an item imported from a bundle (export-paths): its
+  // REFERENCES are those given, each valid (or OUTPUT itself), not found
+  // by scanning.
+  std::string register_import(const std::string& source, const std::string& output,
+                              const std::vector<std::string>& references,
+                              const std::optional<std::string>& deriver);
 
   // --- Queries.
 
@@ -181,6 +187,9 @@ private:
   std::uint64_t remove_item(const std::string& path);
   // Register INFO and keep the graph in step.
   void register_info(const PathInfo& info);
+  std::string register_tree(const std::string& source, const std::string& output,
+                            const std::vector<std::string>& candidates,
+                            const std::optional<std::string>& deriver, bool scan);
   // Rename the canonical TMP to PATH and register INFO (PATH's).
   void place(TempItem& tmp, const std::string& path, const PathInfo& info);
   // With PATH's lock held: clear the way for writing PATH; true when it is

@@ -972,6 +972,80 @@
       (delete-recursively top)
       refused)))
 
+
+;;;
+;;; Bundles: export-paths and import-paths.
+;;;
+
+(use-modules ((rnrs io ports) #:select (call-with-bytevector-output-port
+                                         open-bytevector-input-port))
+             ((byre serialization) #:prefix nar:))
+
+(define (bundle-of items . options)
+  (call-with-bytevector-output-port
+   (lambda (port) (apply export-paths store items port options))))
+
+(test-assert "export-paths then import-paths brings items back, references and all"
+  (let* ((base (add-text-to-store store "bundle-base" (number->string (random 100000000))))
+         (top (add-text-to-store store "bundle-top" "on top" (list base)))
+         (bundle (bundle-of (list top base))))
+    (delete-paths store (list top base))
+    (and (not (file-exists? base))
+         (equal? (import-paths store (open-bytevector-input-port bundle))
+                 (list base top))
+         (equal? (references store top) (list base))
+         (string=? "on top" (read-file top)))))
+
+(test-assert "import-paths refuses an item whose reference is missing"
+  (let* ((base (add-text-to-store store "lonely-base" (number->string (random 100000000))))
+         (top (add-text-to-store store "lonely-top" "alone" (list base)))
+         (bundle (bundle-of (list top))))
+    (delete-paths store (list top base))
+    (guard (c ((store-protocol-error? c)
+               (and (string-contains (store-protocol-error-message c) "not valid")
+                    (not (file-exists? top)))))
+      (import-paths store (open-bytevector-input-port bundle))
+      #f)))
+
+(test-assert "import-paths refuses a corrupt text item"
+  (let* ((item (add-text-to-store store "to-corrupt" "ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+         (bundle (bundle-of (list item)))
+         (index (let loop ((i 0))
+                  ;; The first byte of the contents: "ABC…" in the NAR.
+                  (if (= (bytevector-u8-ref bundle i) (char->integer #\A))
+                      i
+                      (loop (+ i 1))))))
+    (delete-paths store (list item))
+    (bytevector-u8-set! bundle index (char->integer #\Z))
+    (guard (c ((store-protocol-error? c)
+               (and (string-contains (store-protocol-error-message c) "corrupt")
+                    (not (valid-path? store item)))))
+      (import-paths store (open-bytevector-input-port bundle))
+      #f)))
+
+(test-assert "export-paths #:recursive? exports the closure"
+  (let* ((base (add-text-to-store store "closure-base" "b"))
+         (top (add-text-to-store store "closure-top" "t" (list base))))
+    (equal? (bundle-of (list top) #:recursive? #t)
+            (bundle-of (list base top)))))
+
+(test-assert "write-file writes the NAR the store hashes"
+  (let ((item (add-text-to-store store "nar-me" "some text")))
+    (equal? (sha256 (call-with-bytevector-output-port (cut nar:write-file item <>)))
+            (path-info-hash (query-path-info store item)))))
+
+(test-assert "restore-file refuses an entry name that climbs out"
+  (let* ((dir (string-append %top "/evil"))
+         (nar (call-with-bytevector-output-port
+               (lambda (port)
+                 (for-each (cut nar:write-string <> port)
+                           '("nix-archive-1" "(" "type" "directory" "entry" "("
+                             "name" ".." "node" "(" "type" "symlink" "target"
+                             "/etc" ")" ")" ")"))))))
+    (guard (c ((nar:nar-error? c) (not (file-exists? (string-append %top "/etc")))))
+      (nar:restore-file (open-bytevector-input-port nar) dir)
+      #f)))
+
 (close-connection store)
 (delete-recursively %top)
 
