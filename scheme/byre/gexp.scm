@@ -439,10 +439,36 @@ empty list if GEXP is not a gexp."
        (_ #f)))
     (_ (equal? a b))))
 
+(define (warn-about-host-modules gexp modules)
+  ;; Modules that differ from one host to the next, imported from this one:
+  ;; (guix config) and Guile's own, as Guix warns about them.
+  (match (filter (match-lambda
+                   ((or ('guix 'config) ('ice-9 . _)) #t)
+                   (_ #f))
+                 modules)
+    (() #t)
+    (suspects
+     (format (current-warning-port) "~awarning: importing module~a ~a from the host~%"
+             (match (gexp-location gexp)
+               (#f "")
+               (location (format #f "~a:~a:~a: "
+                                 (or (assq-ref location 'filename) "?")
+                                 (+ 1 (or (assq-ref location 'line) 0))
+                                 (or (assq-ref location 'column) 0))))
+             (if (null? (cdr suspects)) "" "s")
+             (string-join (map object->string suspects))))))
+
 (define (gexp-modules gexp)
   "Return the module names (and (NAME => FILE-LIKE) entries) GEXP and the
-gexps it refers to need, each once; the empty list if GEXP is not a gexp."
-  (gexp-attribute gexp gexp-self-modules same-module-entry?))
+gexps it refers to need, each once; the empty list if GEXP is not a gexp.
+Warn about modules that differ between hosts ((guix config), Guile's
+own) imported from this one."
+  (gexp-attribute gexp
+                  (lambda (gexp)
+                    (let ((modules (gexp-self-modules gexp)))
+                      (warn-about-host-modules gexp modules)
+                      modules))
+                  same-module-entry?))
 
 (define (gexp-extensions gexp)
   "Return the extensions GEXP and the gexps it refers to need, each once;
@@ -730,16 +756,6 @@ the latter."
                (string-concatenate (map car lowered))
                (delete-duplicates (filter-map cdr lowered)))))
 
-;;; An item already in the store, as an input (what imported-modules gives).
-
-(define-record-type <store-item>
-  (store-item path)
-  store-item?
-  (path store-item-path))
-
-(define-gexp-compiler (store-item-compiler (item store-item?) system target)
-  (with-monad %store-monad (return (store-item-path item))))
-
 ;;; file-append
 
 (define-record-type <file-append>
@@ -916,8 +932,6 @@ on the build's standard error unless QUIET?.  With one thing, return it."
 ;; by run-with-store.  #f for %guile-for-build means the host's guile: it is
 ;; bound into build containers with its file closure, never copied into the
 ;; store.
-(define (guile-for-build)
-  (or (%guile-for-build) %guile-program))
 
 (define (lower-file-name object)
   "Return, in the store monad, the file name OBJECT stands for: a store

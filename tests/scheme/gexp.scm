@@ -458,6 +458,13 @@
   (gexp-modules #~(list #$(with-imported-modules '((a)) #~1)
                         #$(with-imported-modules '((b) (a)) #~2))))
 
+(test-assert "gexp-modules warns about (guix config) imported from the host"
+  (let ((warnings (open-output-string)))
+    (parameterize ((current-warning-port warnings))
+      (gexp-modules #~(+ 39 #$(with-imported-modules '((guix config)) #~3))))
+    (string-contains (get-output-string warnings)
+                     "warning: importing module (guix config) from the host")))
+
 (test-equal "gexp-extensions of a spliced list"
   '("e1" "e2")
   (map plain-file-name
