@@ -31,6 +31,7 @@ BYRE_MODULES =					\
   scheme/byre/system/container.scm		\
   scheme/byre/scripts/gc.scm			\
   scheme/byre/scripts/eval.scm			\
+  scheme/byre/scripts/shell.scm			\
   scheme/byre/scripts/pack.scm			\
   scheme/byre/oci.scm				\
   scheme/byre/oci-config.scm			\
@@ -111,9 +112,9 @@ byresystemobject_DATA = scheme/byre/system/container.go
 byrescriptsmoduledir = $(guilemoduledir)/byre/scripts
 byrescriptsobjectdir = $(guileobjectdir)/byre/scripts
 dist_byrescriptsmodule_DATA = scheme/byre/scripts/gc.scm scheme/byre/scripts/eval.scm \
-  scheme/byre/scripts/pack.scm
+  scheme/byre/scripts/pack.scm scheme/byre/scripts/shell.scm
 byrescriptsobject_DATA = scheme/byre/scripts/gc.go scheme/byre/scripts/eval.go \
-  scheme/byre/scripts/pack.go
+  scheme/byre/scripts/pack.go scheme/byre/scripts/shell.go
 
 # Façades live under byre's own data directory so they never shadow a real
 # Guix on the default load path.

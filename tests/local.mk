@@ -31,6 +31,7 @@ INTEGRATION_TESTS =				\
   tests/integration/eval.sh			\
   tests/integration/ui.sh			\
   tests/integration/completion.sh		\
+  tests/integration/shell.sh		\
   tests/integration/pack.sh
 
 TESTS += $(SCHEME_TESTS) $(INTEGRATION_TESTS)
