@@ -12,6 +12,12 @@
   #:use-module (srfi srfi-34)
   #:use-module (ice-9 match)
   #:use-module (ice-9 format)
+  #:use-module (byre container-spec)
+  #:autoload (byre file-systems) (file-system? file-system-mapping?
+                                  file-system-mapping->bind-mount
+                                  file-system-device file-system-mount-point
+                                  file-system-type file-system-options
+                                  file-system-flags file-system-mount?)
   #:export (%oci-version
             %oci-masked-paths
             %oci-read-only-paths
@@ -20,7 +26,8 @@
             oci-capability-name
             oci-id-mappings
             oci-mount
-            oci-runtime-config))
+            oci-runtime-config
+            container-spec->oci-config))
 
 ;;; Commentary:
 ;;;
@@ -265,5 +272,69 @@ an absolute file name" (list program)
         ,@(if seccomp `(("seccomp" . ,seccomp)) '())
         ("maskedPaths" . ,(list->vector %oci-masked-paths))
         ("readonlyPaths" . ,(list->vector %oci-read-only-paths))))))
+
+;;;
+;;; Container descriptions.
+;;;
+
+(define (file-system->oci-mount fs)
+  ;; A <file-system> record, or a mapping, as a config.json mount.
+  (let ((fs (if (file-system-mapping? fs)
+                (file-system-mapping->bind-mount fs)
+                fs)))
+    (oci-mount (file-system-mount-point fs)
+               #:type (file-system-type fs)
+               #:source (file-system-device fs)
+               #:flags (file-system-flags fs)
+               #:options (file-system-options fs))))
+
+(define* (container-spec->oci-config spec #:key (root "rootfs"))
+  "Return the OCI runtime configuration (see `oci-runtime-config') of SPEC,
+a <container-spec> that runs a program (the exec form), on the root file
+system ROOT of its bundle: its namespaces, id maps, ids, hostname,
+capabilities, environment, working directory, mounts, limits and
+read-only root.  A thunk cannot be written in a configuration, nor can
+byre's own seccomp filter yet: a SPEC with either is refused."
+  (define namespaces (container-spec-namespaces spec))
+  (define user? (memq 'user namespaces))
+  (define location (container-spec-location spec))
+
+  (unless (container-spec-program spec)
+    (raise (make-user-error "container spec runs a thunk, which config.json \
+cannot hold" '()
+                            #:location location
+                            #:hint "give it a program, a command line, instead.")))
+  (when (eq? #t (container-spec-seccomp spec))
+    (raise (make-user-error "byre's default seccomp filter has no config.json \
+form yet" '()
+                            #:location location
+                            #:hint "set (seccomp #f), or pass the OCI seccomp \
+object to oci-runtime-config as #:seccomp.")))
+  (let ((limits (container-spec-limits spec)))
+    (oci-runtime-config
+     #:program (container-spec-program spec)
+     #:environment (container-spec-environment spec)
+     #:directory (container-spec-directory spec)
+     #:root root
+     #:read-only-root? (not (container-spec-writable-root? spec))
+     #:namespaces namespaces
+     #:uid-map (if user? (container-spec-uid-map spec) '())
+     #:gid-map (if user? (container-spec-gid-map spec) '())
+     #:uid (container-spec-guest-uid spec)
+     #:gid (container-spec-guest-gid spec)
+     #:hostname (container-spec-hostname spec)
+     #:capabilities (container-spec-capabilities spec)
+     #:ambient-capabilities (container-spec-ambient-capabilities spec)
+     #:mounts (filter-map (lambda (fs)
+                            (and (or (file-system-mapping? fs)
+                                     (file-system-mount? fs))
+                                 (file-system->oci-mount fs)))
+                          (container-spec-mounts spec))
+     #:limits (if limits
+                  `((pids . ,(container-limits-pids limits))
+                    (memory . ,(container-limits-memory limits))
+                    (cpu . ,(container-limits-cpu limits)))
+                  '())
+     #:terminal? (and (container-spec-console spec) #t))))
 
 ;;; oci-config.scm ends here

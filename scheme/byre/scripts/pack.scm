@@ -16,6 +16,10 @@
                                               evaluate-expression
                                               register-root))
   #:use-module ((byre config) #:select (%byre-version))
+  #:use-module ((byre host) #:select (store-items-host-closure))
+  #:use-module ((byre user-file) #:select (load-user-file))
+  #:use-module ((byre profiles) #:select (profile packages->manifest))
+  #:use-module ((byre packages catalog) #:select (specification->package))
   #:use-module (srfi srfi-1)
   #:use-module (srfi srfi-11)
   #:use-module (srfi srfi-26)
@@ -179,15 +183,6 @@ of 2 or more" arg)
                          ((k . v) (and (eq? k key) v)))
                        opts)))
 
-(define (host-packages-procedure module name)
-  "Return procedure NAME of MODULE, a module of host packages, or leave
-saying that this byre has none."
-  (let ((interface (false-if-exception (resolve-interface module))))
-    (or (and interface (module-variable interface name)
-             (module-ref interface name))
-        (leave "~a: host packages are not available in this byre (no ~a \
-in ~s)" name name module))))
-
 (define (objects-to-pack opts operands)
   "Return two values: the file-like object or gexp to pack, and the text
 that describes where it came from, for --save-provenance."
@@ -199,20 +194,14 @@ that describes where it came from, for --save-provenance."
     ((#f (? string? expression) #f ())
      (values (evaluate-expression expression) `(expression ,expression)))
     ((#f #f (? string? manifest) ())
-     (let ((manifest-object (read-gexp-file manifest))
-           (profile (host-packages-procedure '(guix profiles) 'profile)))
-       (values (profile #:content manifest-object)
+     (let ((manifest-object (read-manifest-file manifest)))
+       (values (profile (content manifest-object))
                `(manifest ,manifest
                           ,(call-with-input-file manifest (cut read-string <>))))))
     ((#f #f #f (specs ..1))
-     (let ((specification->package
-            (host-packages-procedure '(gnu packages) 'specification->package))
-           (packages->manifest
-            (host-packages-procedure '(guix profiles) 'packages->manifest))
-           (profile (host-packages-procedure '(guix profiles) 'profile)))
-       (values (profile #:content
-                        (packages->manifest (map specification->package specs)))
-               `(packages ,@specs))))
+     (values (profile (content (packages->manifest
+                                (map specification->package specs))))
+             `(packages ,@specs)))
     ((#f #f #f ())
      (usage-error "nothing to pack" #:command "pack"
                   #:hint "give packages, -m MANIFEST, --file=FILE or -e \
@@ -241,12 +230,19 @@ gexp; nothing to pack" object))))))
 
 (define (host-entries-of store item)
   "Return the host files the closure of ITEM, a store item, stands for, as
-closure entries (see (byre host)), when host packages know of any."
-  (let ((interface (false-if-exception (resolve-interface '(byre packages)))))
-    (if (and interface (module-variable interface 'store-items-host-files))
-        ((module-ref interface 'store-items-host-files)
-         store (requisites store (list item)))
-        '())))
+closure entries (see (byre host)): those its host packages record."
+  (store-items-host-closure (requisites store (list item))))
+
+(define (read-manifest-file file)
+  "Return the value of FILE's last expression, evaluated where Guix
+evaluates manifests: with (guix profiles) and (gnu packages) as well as
+Guix's usual modules."
+  (let ((module (make-fresh-user-module)))
+    (for-each (lambda (name)
+                (module-use! module (resolve-interface name)))
+              '((guile) (guix gexp) (guix store) (guix profiles)
+                (gnu packages)))
+    (load-user-file file module)))
 
 (define (byre-pack args)
   "Implement `byre pack' with ARGS, the arguments after \"pack\"."
