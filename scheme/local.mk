@@ -29,6 +29,7 @@ BYRE_MODULES =					\
   scheme/byre/guix-config.scm			\
   scheme/byre/store-builds.scm			\
   scheme/byre/system/container.scm		\
+  $(BYRE_OS_MODULES)				\
   scheme/byre/scripts/gc.scm			\
   scheme/byre/scripts/eval.scm			\
   scheme/byre/scripts/shell.scm			\
@@ -36,8 +37,47 @@ BYRE_MODULES =					\
   scheme/byre/oci.scm				\
   scheme/byre/oci-config.scm			\
   scheme/byre/pack.scm				\
+  scheme/byre/scripts/system.scm		\
   scheme/byre/user-file.scm			\
   scheme/byre/machine-repl.scm
+
+# Operating systems and services, in dependency order.
+BYRE_SYSTEM_MODULES =				\
+  scheme/byre/system/build-modules.scm		\
+  scheme/byre/system/setuid.scm			\
+  scheme/byre/system/profile.scm		\
+  scheme/byre/system/packages.scm		\
+  scheme/byre/system/accounts.scm		\
+  scheme/byre/system/nss.scm			\
+  scheme/byre/system/locale.scm			\
+  scheme/byre/system/keyboard.scm		\
+  scheme/byre/system/uuid.scm			\
+  scheme/byre/system/base-file-systems.scm	\
+  scheme/byre/system/bootloader.scm		\
+  scheme/byre/system/linux-initrd.scm		\
+  scheme/byre/system/mapped-devices.scm
+BYRE_SERVICES_TOP = scheme/byre/services.scm
+BYRE_SERVICES_MODULES =				\
+  scheme/byre/services/shepherd.scm		\
+  scheme/byre/services/base.scm			\
+  scheme/byre/services/ssh.scm			\
+  scheme/byre/services/networking.scm		\
+  scheme/byre/services/web.scm			\
+  scheme/byre/services/mcron.scm
+BYRE_SYSTEM_LATE_MODULES =			\
+  scheme/byre/system/pam.scm			\
+  scheme/byre/system/shadow.scm			\
+  scheme/byre/system/modules.scm
+BYRE_BUILD_MODULES =				\
+  scheme/byre/build/accounts.scm		\
+  scheme/byre/build/activation.scm
+BYRE_OS_MODULES =				\
+  $(BYRE_BUILD_MODULES)				\
+  $(BYRE_SYSTEM_MODULES)			\
+  $(BYRE_SERVICES_TOP)				\
+  $(BYRE_SYSTEM_LATE_MODULES)			\
+  $(BYRE_SERVICES_MODULES)			\
+  scheme/byre/system.scm
 
 BYRE_BUILT_MODULES = scheme/byre/config.scm
 
@@ -60,7 +100,8 @@ FACADE_MODULES =				\
   modules/gnu/system/linux-container.scm	\
   modules/gnu/packages.scm			\
   modules/guix/profiles.scm			\
-  $(FACADE_PACKAGE_MODULES)
+  $(FACADE_PACKAGE_MODULES)		\
+  $(FACADE_OS_MODULES)
 
 # (gnu packages …): one façade per module part of data/packages.scm.
 FACADE_PACKAGE_MODULES =			\
@@ -87,11 +128,45 @@ FACADE_PACKAGE_MODULES =			\
   modules/gnu/packages/web.scm		\
   modules/gnu/packages/wget.scm
 
+
+FACADE_OS_TOP = modules/gnu.scm
+FACADE_OS_SYSTEM =				\
+  modules/gnu/system.scm
+FACADE_GNU_SYSTEM =				\
+  modules/gnu/system/accounts.scm		\
+  modules/gnu/system/shadow.scm			\
+  modules/gnu/system/nss.scm			\
+  modules/gnu/system/locale.scm			\
+  modules/gnu/system/pam.scm			\
+  modules/gnu/system/keyboard.scm		\
+  modules/gnu/system/setuid.scm			\
+  modules/gnu/system/uuid.scm			\
+  modules/gnu/system/mapped-devices.scm		\
+  modules/gnu/system/linux-initrd.scm
+FACADE_GNU_SERVICES_TOP = modules/gnu/services.scm
+FACADE_GNU_SERVICES =				\
+  modules/gnu/services/base.scm			\
+  modules/gnu/services/shepherd.scm		\
+  modules/gnu/services/ssh.scm			\
+  modules/gnu/services/networking.scm		\
+  modules/gnu/services/web.scm			\
+  modules/gnu/services/mcron.scm		\
+  modules/gnu/services/admin.scm
+FACADE_GNU_BOOTLOADER_TOP = modules/gnu/bootloader.scm
+FACADE_GNU_BOOTLOADER =				\
+  modules/gnu/bootloader/grub.scm		\
+  modules/gnu/bootloader/extlinux.scm
+FACADE_OS_MODULES =				\
+  $(FACADE_OS_TOP)				\
+  $(FACADE_GNU_SYSTEM) $(FACADE_OS_SYSTEM)	\
+  $(FACADE_GNU_SERVICES_TOP) $(FACADE_GNU_SERVICES) \
+  $(FACADE_GNU_BOOTLOADER_TOP) $(FACADE_GNU_BOOTLOADER)
+
 byremoduledir = $(guilemoduledir)/byre
 byreobjectdir = $(guileobjectdir)/byre
-dist_byremodule_DATA = $(filter-out scheme/byre/scripts/% scheme/byre/system/% scheme/byre/packages/%,$(BYRE_MODULES))
+dist_byremodule_DATA = $(filter-out scheme/byre/scripts/% scheme/byre/system/% scheme/byre/packages/% scheme/byre/services/% scheme/byre/build/%,$(BYRE_MODULES))
 nodist_byremodule_DATA = $(BYRE_BUILT_MODULES)
-byreobject_DATA = $(filter-out scheme/byre/scripts/% scheme/byre/system/% scheme/byre/packages/%,$(BYRE_MODULES:%.scm=%.go)) $(BYRE_BUILT_MODULES:%.scm=%.go)
+byreobject_DATA = $(filter-out scheme/byre/scripts/% scheme/byre/system/% scheme/byre/packages/% scheme/byre/services/% scheme/byre/build/%,$(BYRE_MODULES:%.scm=%.go)) $(BYRE_BUILT_MODULES:%.scm=%.go)
 
 # (byre packages …): the package table's modules.
 byrepackagesmoduledir = $(guilemoduledir)/byre/packages
@@ -105,16 +180,32 @@ dist_pkgdata_DATA = data/packages.scm
 # (byre system …): operating systems and containers of them.
 byresystemmoduledir = $(guilemoduledir)/byre/system
 byresystemobjectdir = $(guileobjectdir)/byre/system
-dist_byresystemmodule_DATA = scheme/byre/system/container.scm
-byresystemobject_DATA = scheme/byre/system/container.go
+dist_byresystemmodule_DATA = scheme/byre/system/container.scm \
+  $(BYRE_SYSTEM_MODULES) $(BYRE_SYSTEM_LATE_MODULES)
+byresystemobject_DATA = scheme/byre/system/container.go \
+  $(BYRE_SYSTEM_MODULES:%.scm=%.go) $(BYRE_SYSTEM_LATE_MODULES:%.scm=%.go)
+
+# (byre services …): service types.
+byreservicesmoduledir = $(guilemoduledir)/byre/services
+byreservicesobjectdir = $(guileobjectdir)/byre/services
+dist_byreservicesmodule_DATA = $(BYRE_SERVICES_MODULES)
+byreservicesobject_DATA = $(BYRE_SERVICES_MODULES:%.scm=%.go)
+
+# (byre build …): build-side code, imported into builds and systems.
+byrebuildmoduledir = $(guilemoduledir)/byre/build
+byrebuildobjectdir = $(guileobjectdir)/byre/build
+dist_byrebuildmodule_DATA = $(BYRE_BUILD_MODULES)
+byrebuildobject_DATA = $(BYRE_BUILD_MODULES:%.scm=%.go)
 
 # (byre scripts …): the commands' modules, in a folder of their own.
 byrescriptsmoduledir = $(guilemoduledir)/byre/scripts
 byrescriptsobjectdir = $(guileobjectdir)/byre/scripts
 dist_byrescriptsmodule_DATA = scheme/byre/scripts/gc.scm scheme/byre/scripts/eval.scm \
-  scheme/byre/scripts/pack.scm scheme/byre/scripts/shell.scm
+  scheme/byre/scripts/pack.scm scheme/byre/scripts/shell.scm \
+  scheme/byre/scripts/system.scm
 byrescriptsobject_DATA = scheme/byre/scripts/gc.go scheme/byre/scripts/eval.go \
-  scheme/byre/scripts/pack.go scheme/byre/scripts/shell.go
+  scheme/byre/scripts/pack.go scheme/byre/scripts/shell.go \
+  scheme/byre/scripts/system.go
 
 # Façades live under byre's own data directory so they never shadow a real
 # Guix on the default load path.
@@ -122,20 +213,35 @@ facadegnubuilddir = $(facademoduledir)/gnu/build
 facadegnusystemdir = $(facademoduledir)/gnu/system
 dist_facadegnubuild_DATA = modules/gnu/build/linux-container.scm
 dist_facadegnusystem_DATA = modules/gnu/system/file-systems.scm \
-  modules/gnu/system/linux-container.scm
+  modules/gnu/system/linux-container.scm $(FACADE_GNU_SYSTEM)
 facadegnubuildobjdir = $(facadeobjectdir)/gnu/build
 facadegnusystemobjdir = $(facadeobjectdir)/gnu/system
 facadegnubuildobj_DATA = modules/gnu/build/linux-container.go
 facadegnusystemobj_DATA = modules/gnu/system/file-systems.go \
-  modules/gnu/system/linux-container.go
+  modules/gnu/system/linux-container.go $(FACADE_GNU_SYSTEM:%.scm=%.go)
 facadegnudir = $(facademoduledir)/gnu
-dist_facadegnu_DATA = modules/gnu/packages.scm
+dist_facadegnu_DATA = modules/gnu/packages.scm $(FACADE_OS_SYSTEM) \
+  $(FACADE_GNU_SERVICES_TOP) $(FACADE_GNU_BOOTLOADER_TOP)
 facadegnuobjdir = $(facadeobjectdir)/gnu
-facadegnuobj_DATA = modules/gnu/packages.go
+facadegnuobj_DATA = modules/gnu/packages.go $(FACADE_OS_SYSTEM:%.scm=%.go) \
+  $(FACADE_GNU_SERVICES_TOP:%.scm=%.go) $(FACADE_GNU_BOOTLOADER_TOP:%.scm=%.go)
 facadegnupackagesdir = $(facademoduledir)/gnu/packages
 dist_facadegnupackages_DATA = $(FACADE_PACKAGE_MODULES)
 facadegnupackagesobjdir = $(facadeobjectdir)/gnu/packages
 facadegnupackagesobj_DATA = $(FACADE_PACKAGE_MODULES:%.scm=%.go)
+facadegnuservicesdir = $(facademoduledir)/gnu/services
+dist_facadegnuservices_DATA = $(FACADE_GNU_SERVICES)
+facadegnuservicesobjdir = $(facadeobjectdir)/gnu/services
+facadegnuservicesobj_DATA = $(FACADE_GNU_SERVICES:%.scm=%.go)
+facadegnubootloaderdir = $(facademoduledir)/gnu/bootloader
+dist_facadegnubootloader_DATA = $(FACADE_GNU_BOOTLOADER)
+facadegnubootloaderobjdir = $(facadeobjectdir)/gnu/bootloader
+facadegnubootloaderobj_DATA = $(FACADE_GNU_BOOTLOADER:%.scm=%.go)
+# (gnu), the composite module.
+facadetopdir = $(facademoduledir)
+dist_facadetop_DATA = $(FACADE_OS_TOP)
+facadetopobjdir = $(facadeobjectdir)
+facadetopobj_DATA = $(FACADE_OS_TOP:%.scm=%.go)
 facadeguixdir = $(facademoduledir)/guix
 dist_facadeguix_DATA = modules/guix/monads.scm modules/guix/monad-repl.scm \
   modules/guix/store.scm modules/guix/base32.scm modules/guix/utils.scm \

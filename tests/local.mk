@@ -11,6 +11,8 @@ AM_TESTS_ENVIRONMENT = abs_top_srcdir='$(abs_top_srcdir)' abs_top_builddir='$(ab
 
 SCHEME_TESTS =					\
   tests/scheme/records.scm			\
+  tests/scheme/services.scm			\
+  tests/scheme/system.scm			\
   tests/scheme/progress.scm			\
   tests/scheme/file-systems.scm		\
   tests/scheme/container.scm			\

@@ -1438,11 +1438,14 @@ and extensions on its load paths."
       "#!" program " --no-auto-compile\n!#\n"
       (sexp->string
        `(begin
-          (set! %load-path
-            (append ',(lowered-gexp-load-path lowered) %load-path))
-          (set! %load-compiled-path
-            (append ',(lowered-gexp-load-compiled-path lowered)
-                    %load-compiled-path))
+          ;; At expansion time too: the body's `use-modules' are expanded
+          ;; before the body runs.
+          (eval-when (expand load eval)
+            (set! %load-path
+              (append ',(lowered-gexp-load-path lowered) %load-path))
+            (set! %load-compiled-path
+              (append ',(lowered-gexp-load-compiled-path lowered)
+                      %load-compiled-path)))
           ,(lowered-gexp-sexp lowered))))
      (append program-inputs (lowered-gexp-inputs lowered))
      (lowered-gexp-sources lowered)

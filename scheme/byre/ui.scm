@@ -719,7 +719,13 @@ process ID, for example: byre container exec ~a /bin/sh" pid-string)))
     ("pack" ,(lambda (args)
                ((module-ref (resolve-interface '(byre scripts pack)) 'byre-pack)
                 args))
-     "pack a store closure as a tarball, an OCI image or a bundle")))
+     "pack a store closure as a tarball, an OCI image or a bundle")
+
+    ("system" ,(lambda (args)
+                 ((module-ref (resolve-interface '(byre scripts system))
+                              'byre-system)
+                  args))
+     "build an operating system declared in a configuration file")))
 
 (define (show-help)
   (display "Usage: byre [OPTION] COMMAND ARGS...

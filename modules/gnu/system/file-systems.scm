@@ -7,7 +7,30 @@
 
 (define-module (gnu system file-systems)
   #:use-module (byre file-systems)
-  #:re-export (<file-system>
+  #:use-module (byre system base-file-systems)
+  #:use-module (byre system uuid)
+  #:re-export (uuid
+               uuid?
+               uuid-type
+               uuid-bytevector
+               uuid->string
+               string->uuid
+
+               file-system-label
+               file-system-label?
+               file-system-label->string
+               %pseudo-terminal-file-system
+               %shared-memory-file-system
+               %immutable-store
+               %control-groups
+               %elogind-file-systems
+               %fuse-control-file-system
+               %binary-format-file-system
+               %debug-file-system
+               %efivars-file-system
+               %base-file-systems
+
+               <file-system>
                file-system
                file-system?
                make-file-system

@@ -1,0 +1,210 @@
+;;; SPDX-License-Identifier: GPL-3.0-or-later
+;;; Copyright (C) 2026 the byre authors
+;;; byre --- Guix-style Scheme on any Linux host
+;;;
+;;; (byre scripts system): `byre system ACTION', as `guix system' does:
+;;; `build' builds the system directory a configuration file declares.
+
+(define-module (byre scripts system)
+  #:use-module (byre ui)
+  #:use-module (byre store)
+  #:use-module (byre monads)
+  #:use-module (byre gexp)
+  #:use-module (byre derivations)
+  #:use-module (byre diagnostics)
+  #:use-module (byre user-file)
+  #:use-module (byre system)
+  #:use-module (srfi srfi-1)
+  #:use-module (srfi srfi-11)
+  #:use-module (srfi srfi-34)
+  #:use-module (srfi srfi-35)
+  #:use-module (srfi srfi-37)
+  #:use-module (ice-9 match)
+  #:use-module (ice-9 format)
+  #:export (byre-system
+            read-operating-system))
+
+;;; Commentary:
+;;;
+;;; The configuration file is evaluated as `guix system' evaluates it: in a
+;;; fresh module where (gnu system), (gnu services) and (guix gexp) are
+;;; available; its last value must be an operating system.  What a
+;;; container leaves out of it (the kernel, the bootloader, the services
+;;; the host provides) is said once, in one line per item, before the
+;;; build.
+;;;
+;;; Code:
+
+(define %system-actions
+  '(("build" . "build the system directory and print its file name")))
+
+(define (show-system-help)
+  (display "Usage: byre system ACTION [OPTION]... FILE
+Build the operating system declared in FILE, as 'guix system' does, for
+containers on this host.
+
+Actions:
+  build      build the system directory and print its file name
+
+Options:
+  -L, --load-path=DIR    prepend DIR to the module search path
+  -r, --root=FILE        make FILE a symbolic link to the result, and
+                         register it as a garbage collector root
+  -n, --dry-run          say what would be built, build nothing
+  -d, --derivation       print the derivation's file name, not the output
+  -v, --verbosity=LEVEL  0: only errors; 1: a line per build (default);
+                         2: build logs too
+  -q, --quiet            the same as --verbosity=0
+  -h, --help             display this help and exit
+  -V, --version          display version information and exit
+
+Example:
+  byre system build examples/bare-bones.scm
+")
+  (show-bug-report-information))
+
+(define %options
+  (list (option '(#\L "load-path") #t #f
+                (lambda (opt name arg result)
+                  (alist-cons 'load-path arg result)))
+        (option '(#\r "root") #t #f
+                (lambda (opt name arg result)
+                  (alist-cons 'root arg result)))
+        (option '(#\n "dry-run") #f #f
+                (lambda (opt name arg result)
+                  (alist-cons 'dry-run? #t result)))
+        (option '(#\d "derivation") #f #f
+                (lambda (opt name arg result)
+                  (alist-cons 'derivation? #t result)))
+        (option '(#\v "verbosity") #t #f
+                (lambda (opt name arg result)
+                  (match (string->number arg)
+                    ((? (lambda (n) (and (exact-integer? n) (>= n 0))) level)
+                     (alist-cons 'verbosity level result))
+                    (_ (usage-error (format #f "invalid verbosity level '~a'"
+                                            arg)
+                                    #:command "system"
+                                    #:hint "give 0, 1 or 2")))))
+        (option '(#\q "quiet") #f #f
+                (lambda (opt name arg result)
+                  (alist-cons 'verbosity 0 result)))
+        (option '(#\h "help") #f #f
+                (lambda _ (show-system-help) (exit 0)))
+        (option '(#\V "version") #f #f
+                (lambda _ (show-version "system") (exit 0)))))
+
+(define %configuration-modules
+  ;; What a configuration file sees before its own use-modules.
+  '((guile) (gnu system) (gnu services) (guix gexp)))
+
+(define (read-operating-system file)
+  "Return the operating system that FILE, a configuration file, evaluates
+to.  Mistakes in FILE are raised with its FILE:LINE:COLUMN; a last value
+that is not an operating system is an error too."
+  (let ((module (make-fresh-user-module)))
+    (for-each (lambda (name)
+                (module-use! module (resolve-interface name)))
+              %configuration-modules)
+    (let ((value (load-user-file file module)))
+      (unless (operating-system? value)
+        (raise (make-user-error "~a: the last expression is ~a, not an \
+operating system" (list file (if (unspecified? value)
+                                  "unspecified"
+                                  (format #f "~s" value)))
+                                #:hint "end the file with an \
+(operating-system …) form")))
+      value)))
+
+(define (say-what-is-left-out os)
+  ;; Once, before building: what of OS a container does not use, each
+  ;; reason once.
+  (match (delete-duplicates (operating-system-ignored-fields os))
+    (() #t)
+    (notes
+     (format (current-error-port)
+             "byre: note: a system container leaves out~{~%  ~a~}~%"
+             notes))))
+
+(define (apply-load-paths opts)
+  (for-each (lambda (directory)
+              (set! %load-path (cons directory %load-path))
+              (set! %load-compiled-path (cons directory %load-compiled-path)))
+            (filter-map (match-lambda
+                          (('load-path . directory) directory)
+                          (_ #f))
+                        (reverse opts))))
+
+(define (register-root store root item)
+  ;; ROOT, a file name, as a link to ITEM and an indirect root.
+  (let ((root (if (string-prefix? "/" root)
+                  root
+                  (string-append (getcwd) "/" root))))
+    (when (false-if-exception (lstat root))
+      (unless (eq? 'symlink (stat:type (lstat root)))
+        (leave "~a exists and is not a symbolic link; byre replaces only \
+links" root))
+      (delete-file root))
+    (symlink item root)
+    (add-indirect-root store root)))
+
+(define (system-build opts file)
+  (let ((os (call-with-error-handling
+             (lambda () (read-operating-system file)))))
+    (say-what-is-left-out os)
+    (call-with-error-handling
+     (lambda ()
+       (parameterize ((%build-verbosity (or (assq-ref opts 'verbosity) 1)))
+         (with-store store
+           (let* ((os (operating-system-with-provenance
+                       os (local-file (canonicalize-path file)
+                                      "configuration.scm")))
+                  (drv (run-with-store store
+                         (operating-system-derivation os)))
+                  (item (derivation->output-path drv)))
+             (cond
+              ((assq-ref opts 'dry-run?)
+               (unless (valid-path? store item)
+                 (format (current-error-port)
+                         "byre: would build ~a~%" item)))
+              (else
+               (build-derivations store (list drv))
+               (when (assq-ref opts 'root)
+                 (register-root store (assq-ref opts 'root) item))
+               (display (if (assq-ref opts 'derivation?)
+                            (derivation-file-name drv)
+                            item))
+               (newline))))))))))
+
+(define (byre-system args)
+  "Implement `byre system' with ARGS, the arguments after \"system\"."
+  (match args
+    ((or () ((? (lambda (arg) (string-prefix? "-" arg)) _) . _))
+     (if (or (member "-h" args) (member "--help" args))
+         (begin (show-system-help) (exit 0))
+         (if (or (member "-V" args) (member "--version" args))
+             (begin (show-version "system") (exit 0))
+             (usage-error "no action given" #:command "system"
+                          #:hint "try 'byre system build FILE'"))))
+    ((action . rest)
+     (unless (assoc action %system-actions)
+       (usage-error (format #f "~a: unknown action" action)
+                    #:command "system"
+                    #:hint (match (string-closest action
+                                                  (map car %system-actions))
+                             (#f "the actions are: build")
+                             (closest (format #f "did you mean '~a'?"
+                                              closest)))))
+     (let-values (((opts operands)
+                   (parse-command-options rest %options '()
+                                          #:command "system")))
+       (apply-load-paths opts)
+       (match operands
+         ((file) (system-build opts file))
+         (()
+          (usage-error "no configuration file given" #:command "system"
+                       #:hint "give a file that declares an \
+(operating-system …)"))
+         (_
+          (usage-error "give one configuration file" #:command "system")))))))
+
+;;; system.scm ends here
