@@ -63,7 +63,8 @@ BYRE_SERVICES_MODULES =				\
   scheme/byre/services/ssh.scm			\
   scheme/byre/services/networking.scm		\
   scheme/byre/services/web.scm			\
-  scheme/byre/services/mcron.scm
+  scheme/byre/services/mcron.scm		\
+  scheme/byre/services/desktop.scm
 BYRE_SYSTEM_LATE_MODULES =			\
   scheme/byre/system/pam.scm			\
   scheme/byre/system/shadow.scm			\
@@ -151,7 +152,13 @@ FACADE_GNU_SERVICES =				\
   modules/gnu/services/networking.scm		\
   modules/gnu/services/web.scm			\
   modules/gnu/services/mcron.scm		\
-  modules/gnu/services/admin.scm
+  modules/gnu/services/admin.scm		\
+  modules/gnu/services/desktop.scm		\
+  modules/gnu/services/xorg.scm			\
+  modules/gnu/services/spice.scm		\
+  modules/gnu/services/sound.scm		\
+  modules/gnu/services/dbus.scm			\
+  modules/gnu/services/avahi.scm
 FACADE_GNU_BOOTLOADER_TOP = modules/gnu/bootloader.scm
 FACADE_GNU_BOOTLOADER =				\
   modules/gnu/bootloader/grub.scm		\

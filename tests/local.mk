@@ -13,6 +13,7 @@ SCHEME_TESTS =					\
   tests/scheme/records.scm			\
   tests/scheme/services.scm			\
   tests/scheme/system.scm			\
+  tests/scheme/os-examples.scm			\
   tests/scheme/progress.scm			\
   tests/scheme/file-systems.scm		\
   tests/scheme/container.scm			\

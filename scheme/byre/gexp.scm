@@ -745,16 +745,7 @@ store file names."
   "Return, in the store monad, the store item NAME whose content is TEXT,
 strings and file-like objects (replaced by their file names), referring to
 the latter."
-  (mlet* %store-monad ((lowered (mapm %store-monad
-                                      (lambda (item)
-                                        (if (string? item)
-                                            (return (cons item #f))
-                                            (mlet %store-monad ((path (lower-file-name item)))
-                                              (return (cons path path)))))
-                                      text)))
-    (text-file name
-               (string-concatenate (map car lowered))
-               (delete-duplicates (filter-map cdr lowered)))))
+  (lowered-text-file name text))
 
 ;;; file-append
 
@@ -1421,6 +1412,18 @@ found by scanning."
                  #:inputs inputs
                  #:sources sources
                  #:local-build? #t))))
+
+(define (lowered-text-file name text)
+  ;; text-file*'s work, here where lowered gexps are defined: TEXT is added
+  ;; as it is when it refers to store items only, and built when it refers
+  ;; to outputs not built yet (a store item may refer to valid items only).
+  (mlet %store-monad ((lowered (lower-gexp (gexp (ungexp-splicing text)))))
+    (let ((string (string-concatenate (lowered-gexp-sexp lowered))))
+      (if (null? (lowered-gexp-inputs lowered))
+          (text-file name string
+                     (delete-duplicates (lowered-gexp-sources lowered)))
+          (text-derivation name string (lowered-gexp-inputs lowered)
+                           (lowered-gexp-sources lowered))))))
 
 (define* (gexp->script name exp #:key guile (module-path %load-path) system)
   "Return, in the store monad, a derivation whose output is an executable

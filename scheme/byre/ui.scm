@@ -720,7 +720,6 @@ process ID, for example: byre container exec ~a /bin/sh" pid-string)))
                ((module-ref (resolve-interface '(byre scripts pack)) 'byre-pack)
                 args))
      "pack a store closure as a tarball, an OCI image or a bundle")
-
     ("system" ,(lambda (args)
                  ((module-ref (resolve-interface '(byre scripts system))
                               'byre-system)

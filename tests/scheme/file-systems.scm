@@ -128,8 +128,8 @@
     (lambda (key who message . rest)
       (list who message))))
 
-(test-equal "unknown field is a syntax error"
-  '(file-system "unknown field 'typo'")
+(test-equal "unknown field is a syntax error naming the closest field"
+  '(file-system "unknown field 'typo' (did you mean 'type'?)")
   (catch 'syntax-error
     (lambda ()
       (eval '(file-system (inherit fs) (typo 1)) (current-module)))
@@ -370,10 +370,26 @@
 ;;; The façade.
 
 (test-assert "(gnu system file-systems) exports what (byre file-systems) does"
-  (let ((byre (resolve-interface '(byre file-systems)))
+  ;; With Guix's labels, UUIDs and base file systems, from (byre system …).
+  (let ((byre (let ((union (make-module)))
+                (for-each (lambda (name)
+                            (module-use! union (resolve-interface name)))
+                          '((byre file-systems)
+                            (byre system base-file-systems)))
+                (module-use! union
+                             (resolve-interface
+                              '(byre system uuid)
+                              #:select '(uuid uuid? uuid-type uuid-bytevector
+                                         uuid->string string->uuid)))
+                union))
         (guix (resolve-interface '(gnu system file-systems))))
     (define (names interface)
-      (sort (module-map (lambda (name variable) name) interface)
+      (sort (delete-duplicates
+             (append-map (lambda (m)
+                           (module-map (lambda (name variable) name) m))
+                         (if (null? (module-uses interface))
+                             (list interface)
+                             (module-uses interface))))
             (lambda (a b) (string<? (symbol->string a) (symbol->string b)))))
     (and (equal? (names byre) (names guix))
          (every (lambda (name)
