@@ -239,14 +239,14 @@ dashes and dots, e.g. \"komputilo\"")))
   (package-list "less" "nano" "man-db" "procps" "psmisc" "which" "bash-completion"))
 
 (define-lazy %base-packages-linux
-  (package-list "util-linux" "kmod" "e2fsprogs" "shadow"))
+  (package-list "util-linux" "e2fsprogs" "shadow" "kbd"))
 
 (define-lazy %base-packages-networking
-  (package-list "iproute" "inetutils" "isc-dhcp" "iw"))
+  (package-list "iproute" "inetutils" "iputils" "net-tools"))
 
 (define-lazy %base-packages-utils
   (package-list "bash" "coreutils" "findutils" "grep" "sed" "diffutils" "patch"
-            "gawk" "tar" "gzip" "bzip2" "xz" "guile"))
+            "gawk" "tar" "gzip" "bzip2" "xz" "guile-3.0"))
 
 (define-lazy %base-packages
   (append %base-packages-interactive %base-packages-linux
@@ -290,7 +290,7 @@ the loopback addresses."
 (define (timezone-file timezone)
   ;; The zone file TIMEZONE names, from the host's tzdata; an unknown zone
   ;; is reported with the closest one.
-  (let* ((tzdata (system-package "tzdata"))
+  (let* ((tzdata (system-host-package "tzdata"))
          (host (string-append "/usr/share/zoneinfo/" timezone)))
     (when (and (file-exists? "/usr/share/zoneinfo")
                (not (file-exists? host)))
@@ -347,7 +347,7 @@ HOME_URL=\"https://guix.gnu.org/\"
 
 (define (operating-system-etc-directory-entries os)
   ;; The /etc entries the operating system itself provides.
-  (let ((net-base (system-package "net-base")))
+  (let ((net-base (system-host-package "netbase")))
     `(("os-release" ,(os-release os))
       ("services" ,(file-append net-base "/etc/services"))
       ("protocols" ,(file-append net-base "/etc/protocols"))

@@ -435,7 +435,7 @@ netgroup")))
   ;; ships nscd on its own.
   (name-services nscd-configuration-name-services (default '()))
   (glibc nscd-configuration-glibc (thunked)
-         (default (system-package "nscd"))))
+         (default (system-host-package "nscd"))))
 
 (define %nscd-default-caches
   ;; Guix's: hosts for a while, passwd and group briefly.

@@ -7,12 +7,19 @@
 ;;; Guix names.
 
 (define-module (byre system packages)
+  #:use-module ((srfi srfi-1) #:select (any))
+  #:use-module ((byre packages) #:select (host-package))
+  #:use-module ((byre packages catalog)
+                #:select (package-table catalog-entry-variable
+                          catalog-entry-package specification->package))
   #:export (system-package
+            system-host-package
             %package-resolver))
 
 ;;; Commentary:
 ;;;
 ;;; Packages are host packages from (byre packages): a Guix name resolves
+;;; (with (byre packages catalog))
 ;;; through its table to installed Debian packages.  The resolution is
 ;;; done when a package is first needed, so that declaring a system never
 ;;; loads the package table it does not use.  %PACKAGE-RESOLVER replaces
@@ -27,11 +34,19 @@
 (define %packages (make-hash-table))
 
 (define (host-resolver)
-  (module-ref (resolve-interface '(byre packages)) 'specification->package))
+  ;; A Guix package *variable* name to its host package, through the
+  ;; table of (byre packages catalog); else a Guix or Debian package name.
+  (lambda (name)
+    (let ((symbol (string->symbol name)))
+      (or (any (lambda (entry)
+                 (and (eq? symbol (catalog-entry-variable entry))
+                      (catalog-entry-package entry)))
+               (package-table))
+          (specification->package name)))))
 
 (define (system-package name)
-  "Return the package whose Guix name is NAME, a string, as a file-like
-object: through %PACKAGE-RESOLVER when it is set, else through (byre
+  "Return the package that Guix's variable NAME, a string such as
+\"openssh-sans-x\", stands for, as a file-like object: through %PACKAGE-RESOLVER when it is set, else through (byre
 packages), once per process."
   (let ((resolver (%package-resolver)))
     (if resolver
@@ -39,6 +54,18 @@ packages), once per process."
         (or (hash-ref %packages name)
             (let ((package ((host-resolver) name)))
               (hash-set! %packages name package)
+              package)))))
+
+(define (system-host-package name)
+  "Return the host package for the Debian package NAME, for what Guix's
+package names do not cover (netbase, tzdata, nscd): through
+%PACKAGE-RESOLVER when it is set, else (byre packages)' host-package."
+  (let ((resolver (%package-resolver)))
+    (if resolver
+        (resolver name)
+        (or (hash-ref %packages (string-append "debian:" name))
+            (let ((package (host-package name)))
+              (hash-set! %packages (string-append "debian:" name) package)
               package)))))
 
 ;;; packages.scm ends here
