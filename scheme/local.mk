@@ -4,12 +4,12 @@
 ## under modules/.  Compiled with guild against the build tree.
 
 BYRE_MODULES =					\
+  scheme/byre/utils.scm			\
   scheme/byre/records.scm			\
   scheme/byre/serialization.scm		\
   scheme/byre/progress.scm			\
   scheme/byre/diagnostics.scm			\
   scheme/byre/store-directory.scm		\
-  scheme/byre/utils.scm			\
   scheme/byre/file-systems.scm			\
   scheme/byre/core.scm				\
   scheme/byre/store-core.scm			\

@@ -18,4 +18,6 @@
                version-prefix
                version-major+minor
                version-major
+               string-distance
+               string-closest
                string-replace-substring))

@@ -26,6 +26,7 @@
   #:use-module (srfi srfi-1)
   #:use-module (ice-9 match)
   #:use-module (ice-9 format)
+  #:use-module ((byre utils) #:select (string-closest))
   #:export (define-record-type*
             this-record
             match-record
@@ -152,37 +153,11 @@ accessor of the stored value, or #f."
        #'(define (accessor record)
            (force (raw record)))))))
 
-(define (edit-distance a b)
-  ;; Levenshtein distance between strings A and B.
-  (let* ((m (string-length a)) (n (string-length b))
-         (row (list->vector (iota (+ n 1)))))
-    (do ((i 1 (+ i 1))) ((> i m) (vector-ref row n))
-      (let loop ((j 1) (diagonal (vector-ref row 0)))
-        (vector-set! row 0 i)
-        (when (<= j n)
-          (let ((above (vector-ref row j)))
-            (vector-set! row j
-                         (min (+ 1 above)
-                              (+ 1 (vector-ref row (- j 1)))
-                              (+ diagonal
-                                 (if (char=? (string-ref a (- i 1))
-                                             (string-ref b (- j 1)))
-                                     0 1))))
-            (loop (+ j 1) above)))))))
-
 (define (closest-field symbol fields)
   "Return the field of FIELDS, symbols, closest to SYMBOL when it is close
 enough to be a misspelling of it, or #f."
-  (let ((word (symbol->string symbol)))
-    (match (sort (map (lambda (field)
-                        (cons (edit-distance word (symbol->string field))
-                              field))
-                      fields)
-                 (lambda (a b) (< (car a) (car b))))
-      (((distance . field) . _)
-       (and (<= distance (max 2 (quotient (string-length word) 3)))
-            field))
-      (() #f))))
+  (and=> (string-closest (symbol->string symbol) (map symbol->string fields))
+         string->symbol))
 
 (define (%expand-record-construction form description)
   "Expand FORM, a use of a syntactic constructor, for the record type that

@@ -12,6 +12,8 @@
   #:use-module (srfi srfi-37)
   #:use-module (ice-9 match)
   #:autoload   (ice-9 format) (format)
+  ;; Resolved on a mistake only: `byre --version' loads nothing more.
+  #:autoload   (byre utils) (string-closest)
   #:autoload   (ice-9 rdelim) (read-delimited)
   #:export (main
             leave
@@ -22,8 +24,6 @@
             hint-word
             colour-port?
             debugging?
-            string-distance
-            string-closest
             show-version
             show-bug-report-information
             call-with-error-handling
@@ -209,41 +209,6 @@ unless BYRE_DEBUG is set (or --debug given), and exit with status 1.
       ;; Before unwinding: the stack a --debug run shows.
       (when (and (debugging?) (not (eq? key 'quit)))
         (set! stack (make-stack #t 3))))))
-
-(define (string-distance a b)
-  "Return the Levenshtein distance between the strings A and B: the least
-number of one-character insertions, deletions and substitutions that turn
-A into B."
-  ;; One row of the classic dynamic programme at a time.
-  (let loop ((i 0)
-             (row (list->vector (iota (+ 1 (string-length b))))))
-    (if (= i (string-length a))
-        (vector-ref row (string-length b))
-        (let ((next (make-vector (+ 1 (string-length b)) (+ i 1))))
-          (do ((j 1 (+ j 1)))
-              ((> j (string-length b)))
-            (vector-set! next j
-                         (min (+ 1 (vector-ref row j))
-                              (+ 1 (vector-ref next (- j 1)))
-                              (+ (vector-ref row (- j 1))
-                                 (if (char=? (string-ref a i)
-                                             (string-ref b (- j 1)))
-                                     0 1)))))
-          (loop (+ i 1) next)))))
-
-(define (string-closest word candidates)
-  "Return the string of CANDIDATES closest to WORD (within a distance of a
-third of its length, at least 2), or #f when none is close."
-  (let ((best (fold (lambda (candidate best)
-                      (let ((distance (string-distance word candidate)))
-                        (if (or (not best) (< distance (cdr best)))
-                            (cons candidate distance)
-                            best)))
-                    #f candidates)))
-    (and best
-         (<= (cdr best) (max 2 (quotient (string-length word) 3)))
-         (car best))))
-
 
 ;;;
 ;;; Options.
@@ -695,35 +660,30 @@ process ID, for example: byre container exec ~a /bin/sh" pid-string)))
 ;;; byre.
 ;;;
 
+(define (script-command module procedure)
+  "Return a procedure that calls PROCEDURE, a symbol, of the module (byre
+scripts MODULE) with its arguments; the module is loaded only when the
+command runs, so that `byre --version' loads none of them."
+  (lambda (args)
+    ((module-ref (resolve-interface `(byre scripts ,module)) procedure)
+     args)))
+
 (define %commands
   ;; Command name, procedure, one-line synopsis.
   `(("repl" ,byre-repl "start a Guile REPL or run a Scheme file")
     ("container" ,byre-container "act on running containers")
     ;; Resolved when run: the store's modules load SQLite and libcrypto.
-    ("gc" ,(lambda (args)
-             ((module-ref (resolve-interface '(byre scripts gc)) 'byre-gc)
-              args))
+    ("gc" ,(script-command 'gc 'byre-gc)
      "collect garbage and query the store")
-    ("eval" ,(lambda (args)
-               ((module-ref (resolve-interface '(byre scripts eval)) 'byre-eval)
-                args))
+    ("eval" ,(script-command 'eval 'byre-eval)
      "evaluate a gexp in a container bound to its store closure")
-    ("build" ,(lambda (args)
-                ((module-ref (resolve-interface '(byre scripts eval)) 'byre-build)
-                 args))
+    ("build" ,(script-command 'eval 'byre-build)
      "build a file-like object or a gexp and print its outputs")
-    ("shell" ,(lambda (args)
-                ((module-ref (resolve-interface '(byre scripts shell)) 'byre-shell)
-                 args))
+    ("shell" ,(script-command 'shell 'byre-shell)
      "run a command with host packages, on the host or in a container")
-    ("pack" ,(lambda (args)
-               ((module-ref (resolve-interface '(byre scripts pack)) 'byre-pack)
-                args))
+    ("pack" ,(script-command 'pack 'byre-pack)
      "pack a store closure as a tarball, an OCI image or a bundle")
-    ("system" ,(lambda (args)
-                 ((module-ref (resolve-interface '(byre scripts system))
-                              'byre-system)
-                  args))
+    ("system" ,(script-command 'system 'byre-system)
      "build an operating system declared in a configuration file")))
 
 (define (show-help)

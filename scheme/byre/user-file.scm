@@ -8,6 +8,8 @@
 (define-module (byre user-file)
   #:use-module (byre diagnostics)
   #:use-module (srfi srfi-1)
+  #:use-module (srfi srfi-26)
+  #:use-module ((byre utils) #:select (string-closest))
   #:use-module (srfi srfi-34)
   #:use-module (srfi srfi-35)
   #:use-module (ice-9 match)
@@ -122,25 +124,9 @@ the load path whose public interface has SYMBOL, sorted."
     ((name . _)
      (format #f "Did you forget `(use-modules ~s)'?" name))
     (()
-     (let* ((word (symbol->string symbol))
-            (closest (fold (lambda (candidate best)
-                             (let ((d (string-distance*
-                                       word (symbol->string candidate))))
-                               (if (and (< d (max 2 (quotient
-                                                     (string-length word)
-                                                     3)))
-                                        (or (not best) (< d (cdr best))))
-                                   (cons candidate d)
-                                   best)))
-                           #f
-                           (module-variables module))))
-       (and closest
-            (format #f "Did you mean `~a'?" (car closest)))))))
-
-(define (string-distance* a b)
-  ;; (byre ui) has the edit distance; it is resolved here, when an error
-  ;; is being reported, to keep this module's dependencies small.
-  ((module-ref (resolve-interface '(byre ui)) 'string-distance) a b))
+     (and=> (string-closest (symbol->string symbol)
+                            (map symbol->string (module-variables module)))
+            (cut format #f "Did you mean `~a'?" <>)))))
 
 (define (located-error location format-string arguments hint)
   (make-user-error format-string arguments

@@ -34,7 +34,10 @@
             version>=?
             version-prefix
             version-major+minor
-            version-major)
+            version-major
+
+            string-distance
+            string-closest)
   #:re-export (string-replace-substring))
 
 ;;; Commentary:
@@ -247,5 +250,39 @@ returned whole."
 (define (version-major version-string)
   "Return the major version number of VERSION-STRING: \"2\" for \"2.1.47\"."
   (version-prefix version-string 1))
+
+(define (string-distance a b)
+  "Return the Levenshtein distance between the strings A and B: the least
+number of one-character insertions, deletions and substitutions that turn
+A into B."
+  ;; One row of the classic dynamic programme at a time.
+  (let loop ((i 0)
+             (row (list->vector (iota (+ 1 (string-length b))))))
+    (if (= i (string-length a))
+        (vector-ref row (string-length b))
+        (let ((next (make-vector (+ 1 (string-length b)) (+ i 1))))
+          (do ((j 1 (+ j 1)))
+              ((> j (string-length b)))
+            (vector-set! next j
+                         (min (+ 1 (vector-ref row j))
+                              (+ 1 (vector-ref next (- j 1)))
+                              (+ (vector-ref row (- j 1))
+                                 (if (char=? (string-ref a i)
+                                             (string-ref b (- j 1)))
+                                     0 1)))))
+          (loop (+ i 1) next)))))
+
+(define (string-closest word candidates)
+  "Return the string of CANDIDATES closest to WORD (within a distance of a
+third of its length, at least 2), or #f when none is close."
+  (let ((best (fold (lambda (candidate best)
+                      (let ((distance (string-distance word candidate)))
+                        (if (or (not best) (< distance (cdr best)))
+                            (cons candidate distance)
+                            best)))
+                    #f candidates)))
+    (and best
+         (<= (cdr best) (max 2 (quotient (string-length word) 3)))
+         (car best))))
 
 ;;; utils.scm ends here

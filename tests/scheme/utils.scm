@@ -210,6 +210,22 @@
            '(call-with-temporary-directory call-with-temporary-output-file
              with-atomic-file-output %current-system %current-target-system
              version-compare version>? version>=? version-prefix
-             version-major+minor string-replace-substring))))
+             version-major+minor string-replace-substring
+             string-distance string-closest))))
+
+(test-equal "string-distance: insertions, deletions, substitutions"
+  '(0 1 1 1 3 2)
+  (list (string-distance "build" "build")
+        (string-distance "build" "buid")
+        (string-distance "buld" "build")
+        (string-distance "build" "built")
+        (string-distance "" "abc")
+        (string-distance "biuld" "build")))
+
+(test-equal "string-closest: a close word, or none"
+  '("build" #f "plain-file")
+  (list (string-closest "biuld" '("repl" "gc" "build" "eval"))
+        (string-closest "frobnicate" '("repl" "gc" "build" "eval"))
+        (string-closest "plain-fle" '("plain-file" "local-file"))))
 
 (test-end/exit "utils")

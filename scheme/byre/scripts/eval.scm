@@ -15,8 +15,8 @@
   #:autoload   (byre derivations) (build-derivations
                                    derivation? derivation-file-name
                                    derivation->output-paths
-                                   derivation-inputs
-                                   derivation-input-derivation
+                                   derivation-input
+                                   derivation-build-plan
                                    derivation-build-log-file
                                    %build-verbosity
                                    %keep-failed-builds?)
@@ -306,30 +306,6 @@ Example:
         (option '(#\V "version") #f #f
                 (lambda _ (show-version "build") (exit 0)))))
 
-(define (derivations-to-build store drv)
-  "Return the derivations among DRV and its inputs, recursively, whose
-outputs are not all valid in STORE, inputs before what needs them."
-  (define (built? drv)
-    (every (match-lambda ((_ . path) (valid-path? store path)))
-           (derivation->output-paths drv)))
-  ;; Depth first, each derivation after its inputs; SEEN holds file names.
-  (define (visit drv result seen)
-    (let ((file (derivation-file-name drv)))
-      (cond ((member file seen) (values result seen))
-            ((built? drv) (values result (cons file seen)))
-            (else
-             (let loop ((inputs (map derivation-input-derivation
-                                     (derivation-inputs drv)))
-                        (result result)
-                        (seen (cons file seen)))
-               (match inputs
-                 (() (values (cons drv result) seen))
-                 ((input . rest)
-                  (let-values (((result seen) (visit input result seen)))
-                    (loop rest result seen)))))))))
-  (let-values (((result seen) (visit drv '() '())))
-    (reverse result)))
-
 (define (register-root store root outputs)
   "Make ROOT, a file name, a symbolic link to the one item of OUTPUTS (or
 ROOT-NAME links for each output NAME but \"out\" when there are several)
@@ -379,7 +355,9 @@ a gexp" object))))))
                  ((? derivation? drv)
                   (cond
                    ((assq-ref opts 'dry-run?)
-                    (let ((pending (derivations-to-build store drv)))
+                    (let-values (((pending downloads)
+                                  (derivation-build-plan
+                                   store (list (derivation-input drv)))))
                       (unless (null? pending)
                         (format (current-error-port)
                                 "~a derivation~:p would be built:~%"
