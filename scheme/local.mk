@@ -299,12 +299,14 @@ scheme/byre/config.scm: $(srcdir)/scheme/byre/config.scm.in Makefile
 
 EXTRA_DIST += scheme/byre/config.scm.in $(FACADE_MODULES)
 
-# Every .go depends on the extension (modules load it at expansion time) and
-# on the modules it imports; a coarse but safe order: all sources.
+# Every .go depends on both extensions: a module loads its extension when it
+# is compiled, and so does every module it imports that is not compiled yet
+# (under make -j, (byre packages) can be compiled before (byre store-core),
+# whose source then loads libguile-byre-store).  Coarse but safe.
 # No -Wunused-toplevel: Guile 3.0.8's SRFI-9 records trip it with their
 # inlinable accessors.
 GUILD_WARNINGS = -Wunbound-variable -Warity-mismatch -Wformat
-$(GOBJECTS): libguile-byre.la $(BYRE_BUILT_MODULES)
+$(GOBJECTS): libguile-byre.la libguile-byre-store.la $(BYRE_BUILT_MODULES)
 .scm.go:
 	$(AM_V_GEN)$(MKDIR_P) $(@D) && \
 	$(top_builddir)/pre-inst-env $(GUILD) compile $(GUILD_WARNINGS) \
