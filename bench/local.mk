@@ -9,6 +9,7 @@ EXTRA_DIST +=					\
   bench/eval-container.scm			\
   bench/host-guile.scm				\
   bench/command-line.sh				\
+  bench/host-packages.sh			\
   bench/store/README				\
   bench/store/run				\
   bench/store/add.cc				\
