@@ -243,7 +243,12 @@ them and is dropped."
            arg)
         . rest)
        (if (and (takes-separate-argument? arg) (pair? rest))
-           (loop (cdr rest) (cons* (car rest) arg leading))
+           ;; Guile's SRFI-37 takes "--name VALUE" for "--name" without
+           ;; its argument: hand it "--name=VALUE".
+           (if (string-prefix? "--" arg)
+               (loop (cdr rest)
+                     (cons (string-append arg "=" (car rest)) leading))
+               (loop (cdr rest) (cons* (car rest) arg leading)))
            (loop rest (cons arg leading))))
       (operands
        (values (reverse leading) operands)))))
@@ -684,7 +689,11 @@ command runs, so that `byre --version' loads none of them."
     ("pack" ,(script-command 'pack 'byre-pack)
      "pack a store closure as a tarball, an OCI image or a bundle")
     ("system" ,(script-command 'system 'byre-system)
-     "build an operating system declared in a configuration file")))
+     "build an operating system declared in a configuration file")
+    ("init" ,(script-command 'init 'byre-init)
+     "run the Shepherd-compatible init (standalone or as PID 1)")
+    ("herd" ,(script-command 'herd 'byre-herd)
+     "control the init of a container or a standalone init")))
 
 (define (show-help)
   (display "Usage: byre [OPTION] COMMAND ARGS...
