@@ -39,7 +39,10 @@ BYRE_MODULES =					\
   scheme/byre/pack.scm				\
   scheme/byre/scripts/system.scm		\
   scheme/byre/user-file.scm			\
-  scheme/byre/machine-repl.scm
+  scheme/byre/machine-repl.scm		\
+  scheme/byre/init-core.scm			\
+  scheme/byre/scripts/init.scm			\
+  scheme/byre/scripts/herd.scm
 
 # Operating systems and services, in dependency order.
 BYRE_SYSTEM_MODULES =				\
@@ -71,7 +74,10 @@ BYRE_SYSTEM_LATE_MODULES =			\
   scheme/byre/system/modules.scm
 BYRE_BUILD_MODULES =				\
   scheme/byre/build/accounts.scm		\
-  scheme/byre/build/activation.scm
+  scheme/byre/build/activation.scm		\
+  scheme/byre/build/shepherd-comm.scm		\
+  scheme/byre/build/shepherd.scm		\
+  scheme/byre/build/shepherd-daemon.scm
 BYRE_OS_MODULES =				\
   $(BYRE_BUILD_MODULES)				\
   $(BYRE_SYSTEM_MODULES)			\
@@ -102,7 +108,8 @@ FACADE_MODULES =				\
   modules/gnu/packages.scm			\
   modules/guix/profiles.scm			\
   $(FACADE_PACKAGE_MODULES)		\
-  $(FACADE_OS_MODULES)
+  $(FACADE_OS_MODULES)				\
+  $(SHEPHERD_FACADES)
 
 # (gnu packages …): one façade per module part of data/packages.scm.
 FACADE_PACKAGE_MODULES =			\
@@ -184,6 +191,14 @@ byrepackagesobject_DATA = scheme/byre/packages/catalog.go
 # The tables of data/.
 dist_pkgdata_DATA = data/packages.scm
 
+# (shepherd …): the façades of GNU Shepherd's modules.
+SHEPHERD_FACADES = modules/shepherd/service.scm modules/shepherd/support.scm \
+  modules/shepherd/comm.scm
+facadeshepherddir = $(facademoduledir)/shepherd
+dist_facadeshepherd_DATA = $(SHEPHERD_FACADES)
+facadeshepherdobjdir = $(facadeobjectdir)/shepherd
+facadeshepherdobj_DATA = $(SHEPHERD_FACADES:%.scm=%.go)
+
 # (byre system …): operating systems and containers of them.
 byresystemmoduledir = $(guilemoduledir)/byre/system
 byresystemobjectdir = $(guileobjectdir)/byre/system
@@ -209,10 +224,12 @@ byrescriptsmoduledir = $(guilemoduledir)/byre/scripts
 byrescriptsobjectdir = $(guileobjectdir)/byre/scripts
 dist_byrescriptsmodule_DATA = scheme/byre/scripts/gc.scm scheme/byre/scripts/eval.scm \
   scheme/byre/scripts/pack.scm scheme/byre/scripts/shell.scm \
-  scheme/byre/scripts/system.scm
+  scheme/byre/scripts/system.scm scheme/byre/scripts/init.scm \
+  scheme/byre/scripts/herd.scm
 byrescriptsobject_DATA = scheme/byre/scripts/gc.go scheme/byre/scripts/eval.go \
   scheme/byre/scripts/pack.go scheme/byre/scripts/shell.go \
-  scheme/byre/scripts/system.go
+  scheme/byre/scripts/system.go scheme/byre/scripts/init.go \
+  scheme/byre/scripts/herd.go
 
 # Façades live under byre's own data directory so they never shadow a real
 # Guix on the default load path.
@@ -299,14 +316,15 @@ scheme/byre/config.scm: $(srcdir)/scheme/byre/config.scm.in Makefile
 
 EXTRA_DIST += scheme/byre/config.scm.in $(FACADE_MODULES)
 
-# Every .go depends on both extensions: a module loads its extension when it
+# Every .go depends on every extension: a module loads its extension when it
 # is compiled, and so does every module it imports that is not compiled yet
 # (under make -j, (byre packages) can be compiled before (byre store-core),
 # whose source then loads libguile-byre-store).  Coarse but safe.
 # No -Wunused-toplevel: Guile 3.0.8's SRFI-9 records trip it with their
 # inlinable accessors.
 GUILD_WARNINGS = -Wunbound-variable -Warity-mismatch -Wformat
-$(GOBJECTS): libguile-byre.la libguile-byre-store.la $(BYRE_BUILT_MODULES)
+$(GOBJECTS): libguile-byre.la libguile-byre-store.la libguile-byre-init.la \
+  $(BYRE_BUILT_MODULES)
 .scm.go:
 	$(AM_V_GEN)$(MKDIR_P) $(@D) && \
 	$(top_builddir)/pre-inst-env $(GUILD) compile $(GUILD_WARNINGS) \

@@ -26,7 +26,8 @@ SCHEME_TESTS =					\
   tests/scheme/gexp.scm				\
   tests/scheme/derivations.scm			\
   tests/scheme/modules.scm			\
-  tests/scheme/packages.scm
+  tests/scheme/packages.scm			\
+  tests/scheme/init.scm
 
 INTEGRATION_TESTS =				\
   tests/integration/command.sh			\
