@@ -338,6 +338,13 @@ EXTRA_DIST += scripts/byre.in
 scripts/byre: $(srcdir)/scripts/byre.in Makefile
 	$(AM_V_GEN)$(MKDIR_P) $(@D) && $(do_subst) $< > $@.tmp && chmod +x $@.tmp && mv $@.tmp $@
 
+# byre's init, for system containers to exec as PID 1.
+pkglibexec_SCRIPTS = scripts/byre-shepherd
+CLEANFILES += scripts/byre-shepherd
+EXTRA_DIST += scripts/byre-shepherd.in
+scripts/byre-shepherd: $(srcdir)/scripts/byre-shepherd.in Makefile
+	$(AM_V_GEN)$(MKDIR_P) $(@D) && $(do_subst) $< > $@.tmp && chmod +x $@.tmp && mv $@.tmp $@
+
 # Installed .go must be newer than their .scm, or Guile ignores them
 # (NOTES.md): touch them after everything is installed.
 install-data-hook:

@@ -36,7 +36,8 @@ INTEGRATION_TESTS =				\
   tests/integration/ui.sh			\
   tests/integration/completion.sh		\
   tests/integration/shell.sh		\
-  tests/integration/pack.sh
+  tests/integration/pack.sh			\
+  tests/integration/herd.sh
 
 TESTS += $(SCHEME_TESTS) $(INTEGRATION_TESTS)
 EXTRA_DIST += $(SCHEME_TESTS) $(INTEGRATION_TESTS) tests/scheme/lib/harness.scm tests/integration/lib.sh \
