@@ -23,6 +23,10 @@ libbyrecore_la_SOURCES +=			\
   src/caps/caps.cc				\
   src/caps/apply.hh				\
   src/caps/apply.cc				\
+  src/seccomp/filter.hh				\
+  src/seccomp/filter.cc				\
+  src/cgroup/limits.hh				\
+  src/cgroup/limits.cc				\
   src/process/helpers.hh			\
   src/process/helpers.cc
 

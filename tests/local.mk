@@ -17,6 +17,7 @@ SCHEME_TESTS =					\
   tests/scheme/progress.scm			\
   tests/scheme/file-systems.scm		\
   tests/scheme/container.scm			\
+  tests/scheme/container-attacks.scm		\
   tests/scheme/host.scm				\
   tests/scheme/utils.scm			\
   tests/scheme/build-utils.scm		\
@@ -37,7 +38,8 @@ INTEGRATION_TESTS =				\
   tests/integration/completion.sh		\
   tests/integration/shell.sh		\
   tests/integration/pack.sh			\
-  tests/integration/herd.sh
+  tests/integration/herd.sh			\
+  tests/integration/attack-exec.sh
 
 TESTS += $(SCHEME_TESTS) $(INTEGRATION_TESTS)
 EXTRA_DIST += $(SCHEME_TESTS) $(INTEGRATION_TESTS) tests/scheme/lib/harness.scm tests/integration/lib.sh \

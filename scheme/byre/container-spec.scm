@@ -196,6 +196,12 @@ runs it as PID 2 under a small init that reaps orphans and relays signals."))
 numbers or #f (the caller's own), e.g. (list #f log-port log-port)."))
   stdio)
 
+(define (check-seccomp seccomp location)
+  (unless (boolean? seccomp)
+    (fail location "seccomp ~s is not a boolean" (list seccomp)
+          "write #t for byre's default filter, #f for none."))
+  seccomp)
+
 (define (check-limits limits location)
   (unless (or (not limits) (container-limits? limits))
     (fail location "limits ~s are not a <container-limits> record" (list limits)
@@ -349,7 +355,8 @@ else #f: the default console of a container."
   (limits             container-spec-limits (default #f)
                       (sanitize ((located check-limits) (current-source-location))))
   ;; #t for byre's default system call filter, #f for none.
-  (seccomp            container-spec-seccomp (default #f))
+  (seccomp            container-spec-seccomp (default #t)
+                      (sanitize ((located check-seccomp) (current-source-location))))
   ;; Standard input, output and error: #f for the caller's own, or a list
   ;; of three, each a file port, a descriptor number or #f.
   (stdio              container-spec-stdio (default #f)

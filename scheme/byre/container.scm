@@ -76,6 +76,7 @@
             container-exec
 
             %container-start-timeout
+            %container-stop-grace
             container-start-retries))
 
 (define (user-namespace-supported?)
@@ -227,6 +228,24 @@ start-up (attempt ~a of ~a); killed it~%"
                          (list "container processes kept getting stuck at start-up")
                          (list EAGAIN)))))))))
 
+(define (stuck-process! pid attempt)
+  "Kill and reap PID, a forked container or excursion process that did not
+say it was ready in time (attempt ATTEMPT), with a warning; raise an error
+once %max-start-attempts attempts failed."
+  (false-if-exception (kill pid SIGKILL))
+  (false-if-exception (waitpid pid))
+  (set! %start-retries (+ 1 %start-retries))
+  (format (current-error-port)
+          "byre: warning: container process ~a was stuck at \
+start-up (attempt ~a of ~a); killed it~%"
+          pid attempt %max-start-attempts)
+  ;; Flushed now, or the next child would print it again.
+  (force-output (current-error-port))
+  (unless (< attempt %max-start-attempts)
+    (throw 'system-error 'run-container "~A"
+           (list "container processes kept getting stuck at start-up")
+           (list EAGAIN))))
+
 (define (start-container spec)
   "Start the container SPEC, a <container-spec>, describes and return the
 pid of its first process: once its program runs (the exec form, SPEC has a
@@ -272,7 +291,8 @@ status.  SPEC's relayed signals received meanwhile are sent to it."
                         (writable-root? #t)
                         (loopback-network? #t)
                         (child-is-pid1? #t)
-                        (capabilities '()))
+                        (capabilities '())
+                        (seccomp #t) (limits #f))
   "Run THUNK in a new container process and return its PID.  The process has
 its own NAMESPACES, a list of symbols among mnt, pid, ipc, uts, user, net
 and cgroup.  With a mount namespace, a tmpfs is mounted on ROOT, a
@@ -287,13 +307,17 @@ new root before it becomes \"/\".  LOCK-MOUNTS? locks the mounts together;
 WRITABLE-ROOT? leaves the tmpfs root writable; LOOPBACK-NETWORK? brings up
 \"lo\" and writes /etc/hosts in a new network namespace.  CAPABILITIES, a
 list of symbols such as sys_admin, are kept in addition to the default set
-(see %default-container-capabilities).  The container is described by a
+(see %default-container-capabilities).  SECCOMP, #t by default, installs
+byre's default seccomp filter last before THUNK runs; #f installs none.
+LIMITS, a <container-limits> or #f, puts the container in a cgroup of its
+own (root, or a delegated cgroup).  The container is described by a
 <container-spec> (see start-container)."
   (check-thunk "thunk" thunk)
   (when populate-file-system
     (check-thunk "populate-file-system" populate-file-system))
   (start-container
    (container-spec
+     (seccomp seccomp) (limits limits)
      (root root) (mounts mounts) (namespaces namespaces) (host-uids host-uids)
      (guest-uid guest-uid) (guest-gid guest-gid)
      (lock-mounts? lock-mounts?) (writable-root? writable-root?)
@@ -303,12 +327,18 @@ list of symbols such as sys_admin, are kept in addition to the default set
      (ambient-capabilities capabilities)
      (thunk thunk) (populate-file-system populate-file-system))))
 
+(define %container-stop-grace
+  ;; Milliseconds a container has to exit once a signal was relayed to it
+  ;; (SIGINT or SIGTERM to the caller) before it is killed with SIGKILL.
+  (make-parameter 10000))
+
 (define (call-with-relayed-signals pid signals proc)
-  "Call PROC while each of SIGNALS sent to this process is relayed to PID.
-The relay is done in C: a Scheme handler would run only once the waiting
-thread returns to Scheme."
+  "Call PROC while each of SIGNALS sent to this process is relayed to PID;
+a PID that has not exited %container-stop-grace milliseconds after the
+first relayed signal is killed.  The relay is done in C: a Scheme handler
+would run only once the waiting thread returns to Scheme."
   (dynamic-wind
-    (lambda () (%install-signal-relay pid signals))
+    (lambda () (%install-signal-relay pid signals (%container-stop-grace)))
     proc
     (lambda () (%remove-signal-relay))))
 
@@ -325,6 +355,7 @@ thread returns to Scheme."
                               (lock-mounts? #t)
                               (writable-root? #t)
                               (capabilities '())
+                              (seccomp #t) (limits #f)
                               (process-spawned-hook (const #t)))
   "Run THUNK in a new container process, within a temporary root, and
 return its waitpid status.  MOUNTS is a list of <file-system> records to
@@ -337,6 +368,7 @@ PROCESS-SPAWNED-HOOK is called with the container's PID."
     (check-thunk "populate-file-system" populate-file-system))
   (let ((pid (start-container
               (container-spec
+                (seccomp seccomp) (limits limits)
                 (mounts mounts) (namespaces namespaces) (host-uids host-uids)
                 (guest-uid guest-uid) (guest-gid guest-gid)
                 (lock-mounts? lock-mounts?) (writable-root? writable-root?)
@@ -352,39 +384,67 @@ PROCESS-SPAWNED-HOOK is called with the container's PID."
         (process-spawned-hook pid)
         (wait-status pid)))))
 
-(define (container-excursion pid thunk)
-  "Run THUNK in a child process that joined the namespaces of process PID
-and return its exit value."
-  (check-thunk "thunk" thunk)
+(define (spawn-excursion pid thunk)
+  "Fork a process that joins the namespaces of process PID and runs THUNK
+there, then exits; return its pid.  As for run-container, the fork takes
+the fork guard, and a process that does not say it can run Scheme within
+%container-start-timeout is killed and forked again (it has run none of
+THUNK)."
   (preload-autoloads)
   (flush-all-ports)
-  (match (%container-excursion-fork pid)
-    (0 (child-exit thunk))
-    (child (status:exit-val (wait-status child)))))
+  (let retry ((attempt 1))
+    (match (%container-excursion-fork pid)
+      ((0 . fd)
+       (child-exit (lambda ()
+                     (probe-locks)
+                     (%container-ready fd #t)
+                     (thunk))))
+      ((child . fd)
+       (if (%container-wait-ready #f child fd (%container-start-timeout) #t)
+           child
+           (begin
+             (stuck-process! child attempt)
+             (retry (+ attempt 1))))))))
+
+(define (container-excursion pid thunk)
+  "Run THUNK in a child process that joined the namespaces of process PID
+and return its exit value.  Nothing in the container can ptrace that
+process or open its descriptors; a program THUNK runs gets only standard
+input, output and error of the caller's descriptors."
+  (check-thunk "thunk" thunk)
+  (status:exit-val (wait-status (spawn-excursion pid thunk))))
 
 (define (container-excursion* pid thunk)
   "Like container-excursion, but return the value THUNK returns, which must
-have a printed representation that read can read back."
+have a printed representation that read can read back.  Return #f when
+THUNK fails or its value cannot be read."
   (check-thunk "thunk" thunk)
-  (preload-autoloads)
   (match (pipe)
     ((in . out)
-     (flush-all-ports)
-     (match (%container-excursion-fork pid)
-       (0
-        (close-port in)
-        (child-exit (lambda ()
-                      (write (thunk) out)
-                      (close-port out))))
-       (child
-        (close-port out)
-        ;; Read before waiting: a large value would fill the pipe.
-        (let ((result (read in)))
-          (close-port in)
-          (let ((status (wait-status child)))
-            (and (zero? (or (status:exit-val status) 1))
-                 (not (eof-object? result))
-                 result))))))))
+     (let ((child #f) (status #f))
+       (dynamic-wind
+         (const #t)
+         (lambda ()
+           (set! child (spawn-excursion pid
+                                        (lambda ()
+                                          (close-port in)
+                                          (write (thunk) out)
+                                          (close-port out))))
+           (close-port out)
+           ;; Read before waiting: a large value would fill the pipe.
+           (let ((result (false-if-exception (read in))))
+             (close-port in)
+             (set! status (wait-status child))
+             (and (zero? (or (status:exit-val status) 1))
+                  (not (eof-object? result))
+                  result)))
+         (lambda ()
+           ;; Whatever the exit: no open port, no zombie.
+           (close-port in)
+           (close-port out)
+           (when (and child (not status))
+             (false-if-exception (kill child SIGKILL))
+             (false-if-exception (wait-status child)))))))))
 
 
 ;;;
@@ -401,6 +461,7 @@ have a printed representation that read can read back."
                           (loopback-network? #t)
                           (child-is-pid1? #t)
                           (capabilities '())
+                          (seccomp #t) (limits #f)
                           (stdio #f))
   "Start ARGV, a list of strings whose first is the program's absolute file
 name inside the container, in a new container, and return the pid of its
@@ -412,13 +473,15 @@ mounts.  With CHILD-IS-PID1? false and a pid namespace, byre-init is
 PID 1: it runs the program as PID 2, reaps orphans and relays signals.
 STDIO, when true, is a list of three file ports or descriptors (or #f for
 the caller's own) that become the program's standard input, output and
-error.  Nothing of the caller's Scheme runs in the child: it executes
+error.  SECCOMP and LIMITS are as for run-container.  Nothing of the
+caller's Scheme runs in the child: it executes
 prepared system calls and execs."
   (unless (and (pair? argv) (every string? argv))
     (throw 'wrong-type-arg 'spawn-container
            "argv must be a non-empty list of strings: ~s" (list argv) (list argv)))
   (start-container
    (container-spec
+     (seccomp seccomp) (limits limits)
      (program argv) (root root) (mounts mounts) (symlinks symlinks)
      (namespaces namespaces) (host-uids host-uids)
      (guest-uid guest-uid) (guest-gid guest-gid)

@@ -881,8 +881,13 @@ byre has none" (derivation-builder drv)))))
                                                (store-connection-build-option
                                                 store 'build-cores 0))))
                          (leaked-environment drv)))
-            (status (with-output-to-log log-file
-                      (lambda ()
+            (status (call-with-build-log log-file
+                      (lambda (log null)
+                        ;; The builder alone writes to the log (no dup2
+                        ;; over this process's own 1 and 2), reads
+                        ;; nothing (not the user's terminal), and runs
+                        ;; under byre-init, which passes it the signals
+                        ;; that stop a build.
                         (run-container-spec
                          (container-spec
                            (program (cons (derivation-builder drv)
@@ -891,7 +896,10 @@ byre has none" (derivation-builder drv)))))
                            (symlinks host-links)
                            (environment env)
                            (directory build-top)
-                           (hostname "localhost")))))))
+                           (hostname "localhost")
+                           (init 'byre-init)
+                           (console #f)
+                           (stdio (list null log log))))))))
        (define (fail message . rest)
          ;; A failure, with the build directory kept under -K.
          (if (or (%keep-failed-builds?)
@@ -962,29 +970,17 @@ derivations, whose result must not depend on the caller."
     (mkdir-p* (dirname dir))
     (mkdir dir)))
 
-(define (with-output-to-log file thunk)
-  "Call THUNK with standard output and error going to FILE.  What the
-caller wrote before and has not flushed yet stays on its own output."
-  (force-output (current-output-port))
-  (force-output (current-error-port))
-  (let ((port (open-file file "w0")))
+(define (call-with-build-log file proc)
+  "Call PROC with an output port on FILE, truncated, and an input port on
+/dev/null; close both when PROC returns or exits non-locally."
+  (let ((log (open-file file "w0"))
+        (null (open-input-file "/dev/null")))
     (dynamic-wind
       (const #t)
+      (lambda () (proc log null))
       (lambda ()
-        (with-output-to-port port
-          (lambda ()
-            (with-error-to-port port
-              (lambda ()
-                (let ((out (dup 1)) (err (dup 2)))
-                  (dynamic-wind
-                    (lambda ()
-                      (dup2 (port->fdes port) 1)
-                      (dup2 (port->fdes port) 2))
-                    thunk
-                    (lambda ()
-                      (dup2 out 1) (dup2 err 2)
-                      (close-fdes out) (close-fdes err)))))))))
-      (lambda () (close-port port)))))
+        (close-port null)
+        (close-port log)))))
 
 (define %build-verbosity
   ;; How much `build-derivations' says on the current error port: 0,

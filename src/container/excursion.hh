@@ -18,14 +18,27 @@
 
 namespace byre::container {
 
-// The fork form: in the caller, the pid of a process that has joined the
-// namespaces of TARGET (wait for it); in that process, 0.  Throws
-// std::system_error naming TARGET when it cannot be joined.
-pid_t excursion_fork(pid_t target);
+// The fork form, guarded as spawn_fork is (set_fork_guard).  In the
+// caller: the pid of a process that has joined the namespaces of TARGET
+// (wait for it) and the descriptor on which it says it is ready
+// (wait_ready, with a null plan).  In that process: pid 0 and the
+// descriptor for report_ready.  The process is not dumpable (nothing in
+// the container can ptrace it or open its /proc files), has a session
+// keyring of its own, and every descriptor above 2 is close-on-exec.
+// Throws std::system_error naming TARGET when it cannot be joined.
+struct Forked;
+Forked excursion_fork(pid_t target);
 
 // The exec form: the pid of ARGV running in the namespaces of TARGET, with
-// ENVIRONMENT, in DIRECTORY; ARGV[0] is searched in the PATH of
-// ENVIRONMENT when it has no slash.  Throws std::system_error.
+// ENVIRONMENT, in DIRECTORY (resolved in the container once every
+// descriptor but 0-2 is closed); ARGV[0] is searched in the PATH of
+// ENVIRONMENT when it has no slash.  The joining process is a copy of the
+// caller, never sharing its memory, made non-dumpable before it joins;
+// the program gets the target's capability sets (bounding, permitted,
+// effective, inheritable, ambient, never more than the caller has),
+// no_new_privs, byre's default seccomp filter when the target has a
+// filter, a new session and a new session keyring.  Throws
+// std::system_error.
 pid_t excursion_exec(pid_t target, const std::vector<std::string>& argv,
                      const std::vector<std::string>& environment,
                      const std::string& directory);

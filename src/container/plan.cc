@@ -84,6 +84,7 @@ void Plan::add_mount(const MountRequest& m) {
                               "mount \"" + m.source + "\" on \"" + m.target + "\"");
     }
     s.mount.dest_is_file = !S_ISDIR(st.st_mode);
+    s.mount.device = S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode);
     if (m.read_only || m.flags != 0) s.mount.keep_flags = mount::locked_flags(m.source);
   }
   add(s);
@@ -117,14 +118,37 @@ void Plan::add_standard_file_systems() {
     s.mount.source = source;
     s.mount.dest = dest;
     s.mount.dest_is_file = true;
+    s.mount.device = true;
     add(s);
+  };
+  // Only the entries this kernel has: the container's /proc and /sys show
+  // the same as the caller's.
+  auto guard = [this](std::initializer_list<const char*> paths, StepKind kind) {
+    for (const char* p : paths) {
+      struct stat st;
+      if (lstat((std::string("/") + p).c_str(), &st) != 0) continue;
+      Step s = step(kind);
+      s.path = p;
+      s.is_file = !S_ISDIR(st.st_mode);
+      add(s);
+    }
   };
 
   // A proc mount requires a new pid namespace, sysfs a new network one.
-  if (ns & CLONE_NEWPID)
+  if (ns & CLONE_NEWPID) {
     mount_fs("proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr);
-  if (ns & CLONE_NEWNET)
+    // The host kernel's settings read-only, its secrets hidden, as runc.
+    guard({"proc/sys", "proc/sysrq-trigger", "proc/irq", "proc/bus", "proc/fs"},
+          StepKind::protect);
+    guard({"proc/kcore", "proc/keys", "proc/timer_list", "proc/timer_stats",
+           "proc/latency_stats", "proc/sched_debug", "proc/kallsyms", "proc/acpi",
+           "proc/asound", "proc/scsi"},
+          StepKind::mask);
+  }
+  if (ns & CLONE_NEWNET) {
     mount_fs("sysfs", "sys", MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY, nullptr);
+    guard({"sys/firmware", "sys/devices/virtual/powercap"}, StepKind::mask);
+  }
 
   mount_fs("tmpfs", "dev", MS_NOSUID | MS_STRICTATIME, "mode=0755");
   for (const char* device : {"/dev/null", "/dev/zero", "/dev/full",
@@ -154,11 +178,6 @@ Plan::Plan(const ContainerSpec& spec) : spec_(spec) {
   const bool new_mounts = (ns & CLONE_NEWNS) && !spec_.root.empty();
   const bool user_ns = (ns & CLONE_NEWUSER) && !spec_.uid_map.empty();
 
-  if (spec_.limits.any())
-    throw std::invalid_argument(
-        "container limits (pids, memory, cpu) are not supported by this byre yet");
-  if (spec_.seccomp)
-    throw std::invalid_argument("a seccomp filter is not supported by this byre yet");
 
   if (spec_.uid != 0 || spec_.gid != 0 || !spec_.uid_map.empty()) {
     auto mapped = [](const std::vector<IdRange>& map, uint32_t id) {
@@ -248,6 +267,8 @@ Plan::Plan(const ContainerSpec& spec) : spec_(spec) {
   ids.drop_groups = !((ns & CLONE_NEWUSER) &&
                       spec_.map_writer == MapWriter::caller_deny_setgroups);
   add(ids);
+  // The caller's keys out of reach (a keyring of the new ids).
+  add(step(StepKind::session_keyring));
 
   std::vector<int> keep_caps = spec_.capabilities;
   if (nesting_.namespaces & (CLONE_NEWUTS | CLONE_NEWIPC)) keep_caps.push_back(CAP_SYS_ADMIN);
@@ -268,6 +289,15 @@ Plan::Plan(const ContainerSpec& spec) : spec_(spec) {
   Step signals = step(StepKind::reset_signals);
   signals.every_signal = spec_.finish == Finish::exec;
   add(signals);
+  if (spec_.seccomp) {
+    // Last, since it forbids some of the set-up's own calls; compiled once
+    // per process, here, so that the child allocates nothing.
+    filter_ = &seccomp::default_program((caps_.keep >> CAP_SYS_ADMIN) & 1 &&
+                                                !(nesting_.namespaces & (CLONE_NEWUTS | CLONE_NEWIPC))
+                                            ? seccomp::Variant::with_sys_admin
+                                            : seccomp::Variant::default_);
+    add(step(StepKind::seccomp));
+  }
 
   for (const std::string& arg : spec_.argv) argv_.push_back(const_cast<char*>(keep(arg)));
   argv_.push_back(nullptr);
@@ -326,6 +356,10 @@ std::string Plan::describe(int index) const {
     case StepKind::standard_streams: return "set standard input, output and error";
     case StepKind::close_descriptors: return "close descriptors";
     case StepKind::reset_signals: return "reset signal dispositions";
+    case StepKind::protect: return "bind \"/" + std::string(s.path) + "\" read-only";
+    case StepKind::mask: return "mask \"/" + std::string(s.path) + "\"";
+    case StepKind::session_keyring: return "join a new session keyring";
+    case StepKind::seccomp: return "install the seccomp filter";
   }
   return "container set-up";
 }
@@ -385,7 +419,7 @@ int Plan::run(std::size_t first, StepKind stop, int* error, State* state) const 
         rc = namespaces::make_nested(nesting_, &state->nested);
         break;
       case StepKind::mount_root:
-        rc = ::mount("none", s.path, "tmpfs", 0, "mode=0755");
+        rc = ::mount("none", s.path, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755");
         break;
       case StepKind::open_root:
         root = open(s.path, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -438,12 +472,15 @@ int Plan::run(std::size_t first, StepKind stop, int* error, State* state) const 
         rc = setsid() < 0 && errno != EPERM ? -1 : 0;
         break;
       case StepKind::set_ids:
-        if (s.drop_groups && setgroups(0, nullptr) != 0 && errno != EPERM) {
+        // Raw system calls: the C library's wrappers would try to change
+        // the ids of every thread of the caller too (the exec form's child
+        // shares its memory).
+        if (s.drop_groups && syscall(SYS_setgroups, 0, nullptr) != 0 && errno != EPERM) {
           rc = -1;
           break;
         }
-        rc = setresgid(spec_.gid, spec_.gid, spec_.gid);
-        if (rc == 0) rc = setresuid(spec_.uid, spec_.uid, spec_.uid);
+        rc = static_cast<int>(syscall(SYS_setresgid, spec_.gid, spec_.gid, spec_.gid));
+        if (rc == 0) rc = static_cast<int>(syscall(SYS_setresuid, spec_.uid, spec_.uid, spec_.uid));
         // setresuid clears the parent-death signal (doc/measurements.md).
         if (rc == 0) rc = prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
         break;
@@ -478,11 +515,29 @@ int Plan::run(std::size_t first, StepKind stop, int* error, State* state) const 
           for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGCHLD})
             sigaction(sig, &dfl, nullptr);
         }
-        sigset_t none;
-        sigemptyset(&none);
-        rc = sigprocmask(SIG_SETMASK, &none, nullptr);
+        // byre-init starts with every signal blocked (the mask survives
+        // execve) and takes them with sigwaitinfo: one sent before it is
+        // ready waits for it, instead of being dropped as PID 1 drops
+        // signals it has no handler for.
+        sigset_t mask;
+        if (state->init >= 0) sigfillset(&mask);
+        else sigemptyset(&mask);
+        rc = sigprocmask(SIG_SETMASK, &mask, nullptr);
         break;
       }
+      case StepKind::protect:
+        rc = mount::protect(state->root, s.path, s.is_file);
+        break;
+      case StepKind::mask:
+        rc = mount::mask(state->root, s.path, s.is_file);
+        break;
+      case StepKind::session_keyring:
+        rc = syscall(SYS_keyctl, 1 /* KEYCTL_JOIN_SESSION_KEYRING */, nullptr) < 0 &&
+                     errno != ENOSYS ? -1 : 0;
+        break;
+      case StepKind::seccomp:
+        rc = filter_ ? seccomp::install(*filter_) : 0;
+        break;
     }
     if (rc != 0 && !s.may_fail) {
       *error = errno;

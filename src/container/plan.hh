@@ -17,6 +17,7 @@
 #include "container/spec.hh"
 #include "mount/steps.hh"
 #include "namespaces/namespaces.hh"
+#include "seccomp/filter.hh"
 
 namespace byre::container {
 
@@ -44,6 +45,10 @@ enum class StepKind : uint8_t {
   standard_streams,  // the spec's stdio descriptors become 0, 1 and 2
   close_descriptors, // every descriptor above 2 closed or close-on-exec
   reset_signals,     // default dispositions, empty mask
+  protect,           // PATH beneath the root bound read-only on itself
+  mask,              // PATH hidden under /dev/null or an empty tmpfs
+  session_keyring,   // a new, empty session keyring
+  seccomp,           // the seccomp filter, last
 };
 
 // One step; which fields mean something depends on KIND (above).  Strings
@@ -57,6 +62,7 @@ struct Step {
   uint32_t mode = 0644;         // write_file
   bool drop_groups = false;     // set_ids: clear supplementary groups
   bool every_signal = false;    // reset_signals: all of them (exec form)
+  bool is_file = false;         // protect, mask: PATH is not a directory
 };
 
 // What the child sends back when a step fails.
@@ -82,6 +88,8 @@ class Plan {
   const namespaces::Nesting& nesting() const { return nesting_; }
   const ContainerSpec& spec() const { return spec_; }
   const caps::Masks& capabilities() const { return caps_; }
+  // The seccomp program the child installs last, or null.
+  const seccomp::Program* filter() const { return filter_; }
 
   // What the child keeps between steps.
   struct State {
@@ -121,6 +129,7 @@ class Plan {
   std::vector<char*> init_argv_;
   bool nested_ = false;
   namespaces::Nesting nesting_;
+  const seccomp::Program* filter_ = nullptr;
 };
 
 }  // namespace byre::container

@@ -23,7 +23,9 @@
 #include <cstdint>
 #include <cstring>
 #include <ctime>
+#include <memory>
 
+#include "cgroup/limits.hh"
 
 namespace byre::container {
 
@@ -300,8 +302,11 @@ void (*fork_guard_unlock)() = nullptr;
 // Write the id maps of the waiting child PID, then tell it to go on through
 // CHANNEL.  On failure the child is killed and reaped before the error is
 // thrown.
-static void let_child_go(int channel, pid_t pid, const ContainerSpec& spec) {
+static void let_child_go(int channel, pid_t pid, const ContainerSpec& spec,
+                         cgroup::Group* group) {
   try {
+    // Into its cgroup before it runs anything: its children are born there.
+    if (group) group->add(pid);
     if (spec.namespaces & CLONE_NEWUSER)
       namespaces::write_id_maps(pid, spec.uid_map, spec.gid_map, spec.map_writer);
   } catch (...) {
@@ -322,6 +327,27 @@ void set_fork_guard(void (*lock)(), void (*unlock)()) {
   fork_guard_unlock = unlock;
 }
 
+void lock_fork_guard() {
+  if (fork_guard_lock) fork_guard_lock();
+}
+
+void unlock_fork_guard() {
+  if (fork_guard_unlock) fork_guard_unlock();
+}
+
+// The cgroup of a container with limits, or null.
+std::unique_ptr<cgroup::Group> make_group(const ContainerSpec& spec) {
+  if (!spec.limits.any()) return nullptr;
+  cgroup::Limits l;
+  l.pids = spec.limits.pids;
+  l.memory = spec.limits.memory;
+  if (spec.limits.cpu > 0) {
+    l.cpu_quota_us = static_cast<int64_t>(spec.limits.cpu * l.cpu_period_us);
+    if (l.cpu_quota_us < 1000) l.cpu_quota_us = 1000;  // the kernel's minimum
+  }
+  return std::make_unique<cgroup::Group>(l);
+}
+
 pid_t spawn_exec(const Plan& plan) {
   const ContainerSpec& spec = plan.spec();
   if (spec.argv.empty()) throw std::invalid_argument("no program to run");
@@ -329,23 +355,43 @@ pid_t spawn_exec(const Plan& plan) {
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
     throw std::system_error(errno, std::generic_category(), "socketpair");
   Fd caller(sv[0]), child(sv[1]);
+  std::unique_ptr<cgroup::Group> group;
+  group = make_group(spec);
   Stack stack(256 * 1024);
   ExecArgs args{&plan, child.get()};
   pid_t pid;
+  ChildReport report;
+  ssize_t n = -1;
+  int error = 0;
   {
+    // The child shares this thread's memory and thread-local storage
+    // (errno) until it execs.  So that the two never run code that uses
+    // them at the same time, this thread only waits, signals blocked (no
+    // handler, no EINTR), from the moment it lets the child go until the
+    // child has exec'd (the channel closes) or failed: vfork's semantics,
+    // with the id maps written first.  Called outside Guile mode, so that
+    // the collector need not stop this thread meanwhile.
     SignalsBlocked blocked;
     pid = clone(exec_child, stack.top(), CLONE_VM | plan.clone_namespaces() | SIGCHLD, &args);
+    error = errno;
+    if (pid >= 0) {
+      child.reset();
+      let_child_go(caller.get(), pid, spec, group.get());
+      n = receive_report(caller.get(), &report);
+      error = errno;
+    }
   }
   if (pid < 0)
-    throw std::system_error(errno, std::generic_category(), "clone the container's process");
-  child.reset();
-  let_child_go(caller.get(), pid, spec);
-  ChildReport report;
-  ssize_t n = receive_report(caller.get(), &report);
+    throw std::system_error(error, std::generic_category(), "clone the container's process");
+  if (n < 0) {
+    kill_and_reap(pid);
+    throw std::system_error(error, std::generic_category(), "read the container's report");
+  }
   if (n > 0 && report.status == kFailed) {
     reap(pid);  // before the stack goes: the child may still be on it
     throw SetupError(report.error, describe(plan, report.step));
   }
+  if (group) group->release_to(pid);
   return pid;
 }
 
@@ -356,6 +402,8 @@ Forked spawn_fork(const Plan& plan, bool stop_before_pivot) {
     throw std::system_error(errno, std::generic_category(), "socketpair");
   Fd caller(sv[0]), child(sv[1]);
   const int pid_ns = spec.namespaces & CLONE_NEWPID;
+  std::unique_ptr<cgroup::Group> group;
+  group = make_group(spec);
 
   pid_t first;
   sigset_t saved;
@@ -375,6 +423,7 @@ Forked spawn_fork(const Plan& plan, bool stop_before_pivot) {
       GC_atfork_child();
       if (fork_guard_unlock) fork_guard_unlock();
       caller.reset();
+      group.release();  // the caller's to remove, not this process's
       int fd = child.get();
       prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
       // Single-threaded now: a user namespace can be unshared.
@@ -444,7 +493,7 @@ Forked spawn_fork(const Plan& plan, bool stop_before_pivot) {
     throw SetupError(ECHILD, "the container's process exited before its set-up" +
                                  how_it_ended(status));
   }
-  let_child_go(caller.get(), first, spec);
+  let_child_go(caller.get(), first, spec, group.get());
   n = receive_report(caller.get(), &report);
   int status = 0;
   if (pid_ns) status = reap(first);
@@ -460,6 +509,7 @@ Forked spawn_fork(const Plan& plan, bool stop_before_pivot) {
     kill_and_reap(report.pid);
     throw std::system_error(error, std::generic_category(), "start the container's process");
   }
+  if (group) group->release_to(report.pid);
   return Forked{report.pid, caller.release()};
 }
 
@@ -485,7 +535,7 @@ void report_ready(int fd, bool close_fd) {
   if (close_fd) close(fd);
 }
 
-bool wait_ready(const Plan& plan, pid_t pid, int fd, int timeout_ms, bool close_fd) {
+bool wait_ready(const Plan* plan, pid_t pid, int fd, int timeout_ms, bool close_fd) {
   Fd channel(close_fd ? fd : -1);
   struct pollfd p = {fd, POLLIN, 0};
   // poll is interrupted by every stop-the-world signal of the collector
@@ -505,12 +555,19 @@ bool wait_ready(const Plan& plan, pid_t pid, int fd, int timeout_ms, bool close_
     if (rc >= 0 || errno != EINTR) break;
   }
   if (rc == 0) return false;
+  if (rc < 0) {
+    // Not "ready": the child is in an unknown state; stop it.
+    int error = errno;
+    kill_and_reap(pid);
+    throw std::system_error(error, std::generic_category(), "poll the container's channel");
+  }
   ChildReport report;
   ssize_t n = receive_report(fd, &report);
   if (n > 0 && report.status == kReady) return true;
   if (n > 0 && report.status == kFailed) {
     reap(pid);
-    throw SetupError(report.error, describe(plan, report.step));
+    throw SetupError(report.error, plan ? describe(*plan, report.step)
+                                        : std::string("container-excursion set-up"));
   }
   // The child exited (or was killed) before it was ready: the caller's
   // waitpid gives its status.

@@ -56,6 +56,10 @@ Forked spawn_fork(const Plan& plan, bool stop_before_pivot);
 // locks the child would otherwise inherit taken).  LOCK is called before
 // the fork; UNLOCK after it, in both processes.
 void set_fork_guard(void (*lock)(), void (*unlock)());
+// Take and release those locks (no-ops when none were set): every fork of
+// the caller's process goes between the two.
+void lock_fork_guard();
+void unlock_fork_guard();
 
 // In the container, after populating the root: the rest of the plan.  On
 // failure, reports to the caller and exits.
@@ -70,7 +74,8 @@ void report_ready(int fd, bool close);
 // it).  Throws SetupError when a step failed (after reaping the child).
 // A negative TIMEOUT_MS waits for the end of the set-up (FD's end of file)
 // without limit.  Closes FD when CLOSE.
-bool wait_ready(const Plan& plan, pid_t pid, int fd, int timeout_ms, bool close);
+// PLAN may be null (an excursion): failures are then described as such.
+bool wait_ready(const Plan* plan, pid_t pid, int fd, int timeout_ms, bool close);
 
 // The hand-over (spawn.cc): continue in a new process sharing this one's
 // memory (CLONE_VM plus FLAGS), returning 0 there, while this process runs

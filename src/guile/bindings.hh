@@ -24,17 +24,22 @@
       PRIMNAME, REQ, OPT, VAR, reinterpret_cast<scm_t_subr>(FNAME), FNAME##_doc);)
 
 // Run BODY; a C++ exception it throws is raised as a Guile error for SUBR
-// once BODY's objects are destroyed.
+// once BODY's objects are destroyed, and the captured failure too: the
+// throw (a longjmp) passes over no live C++ object.
 #define BYRE_GUARD(SUBR, BODY)                                             \
   do {                                                                      \
-    byre::guile::Failure byre_failure_;                                     \
-    try {                                                                   \
-      BODY                                                                  \
-    } catch (...) {                                                         \
-      byre_failure_ = byre::guile::current_failure();                       \
+    SCM byre_error_ = SCM_BOOL_F;                                           \
+    {                                                                       \
+      byre::guile::Failure byre_failure_;                                   \
+      try {                                                                 \
+        BODY                                                                \
+      } catch (...) {                                                       \
+        byre_failure_ = byre::guile::current_failure();                     \
+      }                                                                     \
+      if (byre_failure_.kind != byre::guile::Failure::none)                \
+        byre_error_ = byre::guile::failure_to_scm(SUBR, byre_failure_);     \
     }                                                                       \
-    if (byre_failure_.kind != byre::guile::Failure::none)                  \
-      byre::guile::raise(SUBR, byre_failure_);                              \
+    if (scm_is_true(byre_error_)) byre::guile::throw_error(byre_error_);    \
   } while (0)
 
 namespace byre::guile {
@@ -49,7 +54,10 @@ struct Failure {
   std::string message;
 };
 Failure current_failure();
-[[noreturn]] void raise(const char* subr, const Failure& failure);
+// FAILURE as Guile values, (KEY . ARGS), to throw once the C++ objects
+// are gone (BYRE_GUARD), with THROW_ERROR.
+SCM failure_to_scm(const char* subr, const Failure& failure);
+[[noreturn]] void throw_error(SCM error);
 
 // Conversions.
 std::string to_string(SCM s, int pos, const char* subr);

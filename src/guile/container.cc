@@ -314,9 +314,33 @@ BYRE_DEFINE(spawn_container_exec, "%spawn-container-exec", 1, 0, 0, (SCM plan),
 #define FUNC_NAME "%spawn-container-exec"
 {
   Plan& p = plan_of(plan, 1, FUNC_NAME);
+  // Outside Guile mode: the caller's thread waits, signals blocked, until
+  // the child has exec'd (spawn.cc), and the collector must not wait for it.
+  struct Spawn {
+    const Plan* plan;
+    pid_t pid;
+    Failure failure;
+  };
   pid_t pid = -1;
-  BYRE_GUARD(FUNC_NAME, { pid = container::spawn_exec(p); });
+  SCM error = SCM_BOOL_F;
+  {
+  Spawn spawn{&p, -1, {}};
+  scm_without_guile(
+      [](void* data) -> void* {
+        auto* s = static_cast<Spawn*>(data);
+        try {
+          s->pid = container::spawn_exec(*s->plan);
+        } catch (...) {
+          s->failure = current_failure();
+        }
+        return nullptr;
+      },
+      &spawn);
+  pid = spawn.pid;
+  if (spawn.failure.kind != Failure::none) error = failure_to_scm(FUNC_NAME, spawn.failure);
+  }
   scm_remember_upto_here_1(plan);
+  if (scm_is_true(error)) throw_error(error);
   return scm_from_int(pid);
 }
 #undef FUNC_NAME
@@ -376,11 +400,12 @@ BYRE_DEFINE(container_wait_ready, "%container-wait-ready", 5, 0, 0,
             "Wait at most TIMEOUT milliseconds for the container process PID "
             "to report through FD.  Return #t when it is ready (or has "
             "exited), #f when it said nothing in time.  A failed set-up step "
-            "raises system-error naming it.  A negative TIMEOUT waits for the end "
-            "of the set-up without limit.  FD is closed when CLOSE is true.")
+            "of PLAN (#f for an excursion) raises system-error naming it.  A "
+            "negative TIMEOUT waits for the end of the set-up without limit.  "
+            "FD is closed when CLOSE is true.")
 #define FUNC_NAME "%container-wait-ready"
 {
-  Plan& p = plan_of(plan, 1, FUNC_NAME);
+  Plan* p = scm_is_false(plan) ? nullptr : &plan_of(plan, 1, FUNC_NAME);
   pid_t child = scm_to_int(pid);
   int channel = scm_to_int(fd);
   int ms = scm_to_int(timeout);
@@ -393,14 +418,16 @@ BYRE_DEFINE(container_wait_ready, "%container-wait-ready", 5, 0, 0,
 
 BYRE_DEFINE(excursion_fork, "%container-excursion-fork", 1, 0, 0, (SCM pid),
             "Fork a process that joins the namespaces of process PID.  Return "
-            "its pid in the caller (to wait for) and 0 in that process.")
+            "a pair (CHILD . FD): in the caller CHILD is its pid (to wait for) "
+            "and FD the channel to wait on with %container-wait-ready; in that "
+            "process CHILD is 0 and FD the channel for %container-ready.")
 #define FUNC_NAME "%container-excursion-fork"
 {
   SCM_ASSERT_TYPE(scm_is_signed_integer(pid, 1, INT32_MAX), pid, 1, FUNC_NAME, "process id");
   pid_t target = scm_to_int(pid);
-  pid_t result = -1;
-  BYRE_GUARD(FUNC_NAME, { result = container::excursion_fork(target); });
-  return scm_from_int(result);
+  container::Forked forked{-1, -1};
+  BYRE_GUARD(FUNC_NAME, { forked = container::excursion_fork(target); });
+  return scm_cons(scm_from_int(forked.pid), scm_from_int(forked.fd));
 }
 #undef FUNC_NAME
 

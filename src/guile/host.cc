@@ -31,6 +31,13 @@ SCM entries_to_scm(const std::vector<host::Entry>& entries) {
   return out;
 }
 
+// Check that LIST is a list of strings, before any C++ object exists.
+void check_strings(SCM list, int pos, const char* subr) {
+  SCM_ASSERT_TYPE(scm_is_true(scm_list_p(list)), list, pos, subr, "list of strings");
+  for (SCM l = list; scm_is_pair(l); l = scm_cdr(l))
+    SCM_ASSERT_TYPE(scm_is_string(scm_car(l)), list, pos, subr, "list of strings");
+}
+
 }  // namespace
 
 BYRE_DEFINE(elf_dependencies, "%elf-dependencies", 1, 0, 0, (SCM file),
@@ -41,14 +48,21 @@ BYRE_DEFINE(elf_dependencies, "%elf-dependencies", 1, 0, 0, (SCM file),
             "DT_RUNPATH, unexpanded.  Raise an error when FILE is not an ELF file.")
 #define FUNC_NAME "%elf-dependencies"
 {
+  // Every Guile error (argument checks here, allocation below) happens
+  // while no C++ object is live: a throw is a longjmp.
   SCM_VALIDATE_STRING(1, file);
-  std::string name = to_string(file, 1, FUNC_NAME);
-  host::ElfFile elf;
-  BYRE_GUARD(FUNC_NAME, { elf = host::read_elf(name); });
-  return scm_list_3(elf.interpreter ? scm_from_utf8_string(elf.interpreter->c_str())
-                                    : SCM_BOOL_F,
-                    from_strings(elf.needed),
-                    from_strings(elf.runpath.empty() ? elf.rpath : elf.runpath));
+  SCM result = SCM_BOOL_F;
+  BYRE_GUARD(FUNC_NAME, {
+    host::ElfFile elf = host::read_elf(to_string(file, 1, FUNC_NAME));
+    std::vector<std::string> needed = elf.needed;
+    std::vector<std::string> path = elf.runpath.empty() ? elf.rpath : elf.runpath;
+    std::string interpreter = elf.interpreter ? *elf.interpreter : std::string();
+    bool has_interpreter = elf.interpreter.has_value();
+    // Plain C strings for the conversion below, outside the C++ scope.
+    result = scm_list_3(has_interpreter ? scm_from_utf8_string(interpreter.c_str()) : SCM_BOOL_F,
+                        from_strings(needed), from_strings(path));
+  });
+  return result;
 }
 #undef FUNC_NAME
 
@@ -60,11 +74,15 @@ BYRE_DEFINE(file_closure, "%file-closure", 2, 0, 0, (SCM files, SCM directories)
             "beneath a listed directory is listed.")
 #define FUNC_NAME "%file-closure"
 {
-  std::vector<std::string> file_names = to_strings(files, 1, FUNC_NAME);
-  std::vector<std::string> directory_names = to_strings(directories, 2, FUNC_NAME);
-  std::vector<host::Entry> entries;
-  BYRE_GUARD(FUNC_NAME, { entries = host::file_closure(file_names, directory_names); });
-  return entries_to_scm(entries);
+  check_strings(files, 1, FUNC_NAME);
+  check_strings(directories, 2, FUNC_NAME);
+  SCM result = SCM_EOL;
+  BYRE_GUARD(FUNC_NAME, {
+    std::vector<host::Entry> entries = host::file_closure(
+        to_strings(files, 1, FUNC_NAME), to_strings(directories, 2, FUNC_NAME));
+    result = entries_to_scm(entries);
+  });
+  return result;
 }
 #undef FUNC_NAME
 
@@ -76,12 +94,15 @@ BYRE_DEFINE(host_guile_closure, "%host-guile-closure", 2, 0, 0,
             "DIRECTORIES, the load path directories, those that exist.")
 #define FUNC_NAME "%host-guile-closure"
 {
-  std::string program_name = to_string(program, 1, FUNC_NAME);
-  std::vector<std::string> directory_names = to_strings(directories, 2, FUNC_NAME);
-  std::vector<host::Entry> entries;
-  BYRE_GUARD(FUNC_NAME,
-             { entries = host::host_guile_closure(program_name, directory_names); });
-  return entries_to_scm(entries);
+  SCM_VALIDATE_STRING(1, program);
+  check_strings(directories, 2, FUNC_NAME);
+  SCM result = SCM_EOL;
+  BYRE_GUARD(FUNC_NAME, {
+    std::vector<host::Entry> entries = host::host_guile_closure(
+        to_string(program, 1, FUNC_NAME), to_strings(directories, 2, FUNC_NAME));
+    result = entries_to_scm(entries);
+  });
+  return result;
 }
 #undef FUNC_NAME
 

@@ -52,7 +52,7 @@ Failure current_failure() {
   return f;
 }
 
-void raise(const char* subr, const Failure& failure) {
+SCM failure_to_scm(const char* subr, const Failure& failure) {
   SCM who = scm_from_utf8_string(subr);
   SCM message = scm_from_utf8_string(failure.message.c_str());
   switch (failure.kind) {
@@ -60,19 +60,23 @@ void raise(const char* subr, const Failure& failure) {
       // As Guile's own primitives: (system-error SUBR "~A: ~A" (WHAT
       // STRERROR) (ERRNO)), so that system-error-errno works.
       SCM args = scm_list_2(message, scm_strerror(scm_from_int(failure.error)));
-      scm_throw(scm_from_utf8_symbol("system-error"),
-                scm_list_4(who, scm_from_utf8_string("~A: ~A"), args,
-                           scm_list_1(scm_from_int(failure.error))));
+      return scm_cons(scm_from_utf8_symbol("system-error"),
+                      scm_list_4(who, scm_from_utf8_string("~A: ~A"), args,
+                                 scm_list_1(scm_from_int(failure.error))));
     }
     case Failure::argument:
-      scm_throw(scm_from_utf8_symbol("wrong-type-arg"),
-                scm_list_4(who, scm_from_utf8_string("~A"), scm_list_1(message),
-                           SCM_BOOL_F));
+      return scm_cons(scm_from_utf8_symbol("wrong-type-arg"),
+                      scm_list_4(who, scm_from_utf8_string("~A"), scm_list_1(message),
+                                 SCM_BOOL_F));
     default:
-      scm_throw(scm_from_utf8_symbol("misc-error"),
-                scm_list_4(who, scm_from_utf8_string("~A"), scm_list_1(message),
-                           SCM_BOOL_F));
+      return scm_cons(scm_from_utf8_symbol("misc-error"),
+                      scm_list_4(who, scm_from_utf8_string("~A"), scm_list_1(message),
+                                 SCM_BOOL_F));
   }
+}
+
+void throw_error(SCM error) {
+  scm_throw(scm_car(error), scm_cdr(error));
   std::abort();  // scm_throw does not return
 }
 

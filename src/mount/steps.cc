@@ -4,6 +4,7 @@
 #include "mount/steps.hh"
 
 #include <fcntl.h>
+#include <linux/mount.h>
 #include <linux/openat2.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -120,23 +121,76 @@ int mount_file_system(int root, const MountOp& op) {
   return close_keeping_errno(fd, rc);
 }
 
+// MOUNT_ATTR_* of a bind: nosuid always, nodev unless it is a device
+// given on purpose, read-only when asked, and the bind's own flags.
+uint64_t bind_attributes(const MountOp& op) {
+  uint64_t a = MOUNT_ATTR_NOSUID;
+  if (!op.device) a |= MOUNT_ATTR_NODEV;
+  if (op.read_only) a |= MOUNT_ATTR_RDONLY;
+  if (op.flags & MS_NOEXEC) a |= MOUNT_ATTR_NOEXEC;
+  if (op.flags & MS_NOATIME) a |= MOUNT_ATTR_NOATIME;
+  else if (op.flags & MS_STRICTATIME) a |= MOUNT_ATTR_STRICTATIME;
+  if (op.flags & MS_NODIRATIME) a |= MOUNT_ATTR_NODIRATIME;
+  return a;
+}
+
+int set_attributes(int fd, uint64_t attributes) {
+  struct mount_attr attr;
+  std::memset(&attr, 0, sizeof attr);
+  attr.attr_set = attributes;
+  if (attributes & (MOUNT_ATTR_NOATIME | MOUNT_ATTR_STRICTATIME))
+    attr.attr_clr = MOUNT_ATTR__ATIME;
+  return static_cast<int>(syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE,
+                                  &attr, sizeof attr));
+}
+
 int bind_mount(int root, const MountOp& op) {
   int fd = open_mount_point(root, op.dest, op.dest_is_file, op.create_dest);
   if (fd < 0) return -1;
   char target[40];
   int rc = ::mount(op.source, fd_path(target, fd), nullptr, MS_BIND | MS_REC, nullptr);
-  if (rc == 0 && (op.read_only || op.flags != 0)) {
-    // A bind takes its flags from a remount, on the new mount: re-open the
-    // mount point, which the bind now covers.  The source's locked flags
-    // must be kept, or EPERM (doc/measurements.md).
-    close(fd);
-    fd = open_mount_point(root, op.dest, op.dest_is_file, false);
-    if (fd < 0) return -1;
-    rc = ::mount(nullptr, fd_path(target, fd), nullptr,
-                 MS_BIND | MS_REMOUNT | op.flags | op.keep_flags |
-                     (op.read_only ? MS_RDONLY : 0),
-                 nullptr);
+  close(fd);
+  if (rc != 0) return -1;
+  // Re-open: the bind now covers the mount point.  Every mount of the
+  // bind, submounts included, gets the attributes (mount_setattr with
+  // AT_RECURSIVE); a kernel before 5.12 has only the remount of the top
+  // one, which must keep the source's locked flags.
+  fd = open_mount_point(root, op.dest, op.dest_is_file, false);
+  if (fd < 0) return -1;
+  uint64_t attributes = bind_attributes(op);
+  rc = set_attributes(fd, attributes);
+  if (rc != 0 && errno == ENOSYS) {
+    unsigned long flags = MS_BIND | MS_REMOUNT | MS_NOSUID | op.flags | op.keep_flags;
+    if (attributes & MOUNT_ATTR_NODEV) flags |= MS_NODEV;
+    if (op.read_only) flags |= MS_RDONLY;
+    rc = ::mount(nullptr, fd_path(target, fd), nullptr, flags, nullptr);
   }
+  return close_keeping_errno(fd, rc);
+}
+
+int protect(int root, const char* rel, bool is_file) {
+  int fd = open_mount_point(root, rel, is_file, false);
+  if (fd < 0) return errno == ENOENT ? 0 : -1;
+  char target[40];
+  fd_path(target, fd);
+  int rc = ::mount(target, target, nullptr, MS_BIND | MS_REC, nullptr);
+  close(fd);
+  if (rc != 0) return -1;
+  fd = open_mount_point(root, rel, is_file, false);
+  if (fd < 0) return -1;
+  rc = set_attributes(fd, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+                              MOUNT_ATTR_NOEXEC);
+  return close_keeping_errno(fd, rc);
+}
+
+int mask(int root, const char* rel, bool is_file) {
+  int fd = open_mount_point(root, rel, is_file, false);
+  if (fd < 0) return errno == ENOENT ? 0 : -1;
+  char target[40];
+  fd_path(target, fd);
+  int rc = is_file ? ::mount("/dev/null", target, nullptr, MS_BIND, nullptr)
+                   : ::mount("tmpfs", target, "tmpfs",
+                             MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=0,mode=0555");
   return close_keeping_errno(fd, rc);
 }
 

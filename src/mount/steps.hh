@@ -19,6 +19,7 @@ struct MountOp {
   unsigned long flags = 0;        // MS_* flags (nosuid, nodev…), not MS_BIND
   unsigned long keep_flags = 0;   // the source's locked flags, kept on remount
   bool read_only = false;
+  bool device = false;            // a bind of a device node: keeps "dev"
   bool dest_is_file = false;      // the mount point is a file
   bool create_dest = true;        // create a missing mount point
 };
@@ -35,6 +36,12 @@ int open_mount_point(int root, const char* rel, bool is_file, bool create);
 int mount_file_system(int root, const MountOp& op);
 int bind_mount(int root, const MountOp& op);
 int make_directory(int root, const char* rel);
+// REL, beneath ROOT, bound read-only on itself, submounts included; a
+// missing REL is left alone.
+int protect(int root, const char* rel, bool is_file);
+// REL hidden: /dev/null over a file, an empty read-only tmpfs over a
+// directory; a missing REL is left alone.
+int mask(int root, const char* rel, bool is_file);
 // A symbolic link REL -> TARGET, its parent made beneath ROOT first.
 int make_symlink(int root, const char* rel, const char* target);
 // CONTENT in a new file REL of MODE; an existing file is left alone.

@@ -54,6 +54,11 @@ run-container."
                              (lambda (mounts links)
                                (add-host-item-mounts items mounts links))))
          (lambda (host-mounts host-links)
+           ;; Standard input is /dev/null, not the user's terminal (and no
+           ;; /dev/console); byre-init is PID 1, so that SIGINT and SIGTERM
+           ;; stop the evaluation.
+           (call-with-input-file "/dev/null"
+             (lambda (null)
            (run-container-spec
             (container-spec
               (program argv)
@@ -63,4 +68,7 @@ run-container."
               (symlinks host-links)
               (namespaces namespaces)
               (guest-uid guest-uid) (guest-gid guest-gid)
-              (environment '())))))))))
+              (init 'byre-init)
+              (console #f)
+              (stdio (list null #f #f))
+              (environment '())))))))))))

@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Copyright (C) 2026 the byre authors
+// byre's default seccomp filter, compiled with libseccomp in the parent
+// (allocation allowed) and installed in the child with one prctl (none).
+//
+// The filter allows every system call but the ones listed in
+// doc/file-systems.texi ("What a container can do"), which fail with
+// EPERM (clone3: ENOSYS, so that the C library falls back on clone, whose
+// flags the filter can see).
+#pragma once
+
+#include <linux/filter.h>
+
+#include <string>
+#include <vector>
+
+namespace byre::seccomp {
+
+// A compiled BPF program.
+struct Program {
+  std::vector<struct sock_filter> code;
+};
+
+// Which variant of the default filter: a container whose root keeps
+// CAP_SYS_ADMIN may mount, make user namespaces and join namespaces; one
+// without may not even try.
+enum class Variant { default_, with_sys_admin };
+
+// The default filter for VARIANT, compiled once per process.  Throws
+// std::system_error when libseccomp fails.
+const Program& default_program(Variant variant = Variant::default_);
+
+// The names of the system calls VARIANT blocks, as the manual lists them.
+std::vector<std::string> blocked_calls(Variant variant);
+
+// In the child, last before exec (no_new_privs set, or CAP_SYS_ADMIN):
+// install PROGRAM.  System calls only.  Returns 0 or -1 with errno.
+int install(const Program& program);
+
+}  // namespace byre::seccomp
