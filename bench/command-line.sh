@@ -9,7 +9,8 @@
 # (each run directly, without the pre-inst-env shell), the median wall time
 # and the median CPU time (user + system) of RUNS runs, and the ratios to
 # `guile -c ""'; then the time to add a 1 GiB tree to a fresh store with
-# progress reports on a terminal (through script(1)) and with -q.  CPU time
+# progress reports on a terminal (through script(1)) and with -q: a warm-up
+# run, then five rounds alternating the two, and their medians.  CPU time
 # is given because it moves less than wall time on a shared machine.
 set -eu
 runs=${1:-31}
@@ -61,8 +62,14 @@ add () {
 }
 expr="(local-file \"$tmp/tree\" #:recursive? #t)"
 byre="$guile --no-auto-compile $top/scripts/byre"
-for round in 1 2 3; do
+add $byre build -q -e "$expr" > /dev/null    # warm-up: caches, first store
+qs= ps=
+for round in 1 2 3 4 5; do
     q=$(add $byre build -q -e "$expr")
     p=$(add script -qec "$byre build -e '$expr'" /dev/null)
-    echo "adding 1 GiB: -q ${q} ms, with progress on a terminal ${p} ms, ratio $(echo "$p / $q" | bc -l | cut -c1-5)"
+    echo "adding 1 GiB, round $round: -q ${q} ms, with progress on a terminal ${p} ms"
+    qs="$qs $q"; ps="$ps $p"
 done
+median () { printf '%s\n' "$@" | sort -n | sed -n 3p; }
+mq=$(median $qs); mp=$(median $ps)
+echo "median: -q ${mq} ms, with progress ${mp} ms, ratio $(echo "$mp / $mq" | bc -l | cut -c1-5)"

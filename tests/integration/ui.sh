@@ -32,6 +32,22 @@ check "--version names the licence" 0 out "GPL version 3 or later" out "byre (by
 run byre build --help
 check "help says where to report bugs" 0 out "Report bugs to: " out "home page: <"
 
+# --version and a command's --help start without the C++ core, whose
+# shared libraries (libstdc++, libmount, libseccomp …) cost more than Guile's
+# own start-up (bench/command-line.sh).
+for args in "--version" "build --help" "eval --help"; do
+    run guile -c "(setenv \"BYRE_UNINSTALLED\" \"1\")
+                  (set-program-arguments '(\"byre\" $(printf '"%s" ' $args)))
+                  (catch 'quit
+                    (lambda ()
+                      ((@ (byre ui) main) (command-line)))
+                    (lambda _ #t))
+                  (display (if (resolve-module '(byre core) #f #:ensure #f)
+                               \"core loaded\" \"core not loaded\")
+                           (current-error-port))"
+    check "byre $args does not load the C++ core" 0 err "core not loaded"
+done
+
 # A misspelled command.
 run byre biuld
 check "misspelled command: did you mean" 2 err "byre: error: biuld: command not found" \

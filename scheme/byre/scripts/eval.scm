@@ -20,7 +20,10 @@
                                    derivation-build-log-file
                                    %build-verbosity
                                    %keep-failed-builds?)
-  #:use-module (byre file-systems)
+  ;; Not (byre file-systems) itself: it loads the C++ core.  A mapping's
+  ;; target is checked by the core's mount point rule when the container's
+  ;; bind mount is made from it.
+  #:autoload   (byre file-systems) (make-file-system-mapping)
   #:use-module ((byre progress) #:select (%progress-reports?))
   #:autoload   (byre container) (%namespaces)
   #:autoload   (byre system container) (eval/container)
@@ -89,8 +92,7 @@ absolute file name" option value what name)
     (unless (file-exists? source)
       (usage-error (format #f "~a=~a: ~a does not exist" option value source)
                    #:command command))
-    (file-system-mapping (source source) (target target)
-                         (writable? writable?))))
+    (make-file-system-mapping source target writable?)))
 
 (define (load-path-option)
   ;; -L DIR, as guix: DIR is put in front of the module search path.
