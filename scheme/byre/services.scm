@@ -514,9 +514,10 @@ declared in, as configuration.scm in the system directory.")))
 (define (boot-script gexps)
   ;; The `boot' program: the gexps that extend boot, in order.
   (program-file "boot"
-                (gexp (begin
-                        (use-modules (guix build utils))
-                        (ungexp-splicing gexps)))))
+                (with-build-modules %system-build-modules
+                  (gexp (begin
+                          (use-modules (guix build utils))
+                          (ungexp-splicing gexps))))))
 
 (define (boot-entry gexps)
   (with-monad %store-monad
@@ -560,6 +561,9 @@ order, after the common set-up of /run, /var and /tmp."
                   (gexp (begin
                           (use-modules (byre build activation))
                           (activate-file-system-layout)
+                          ;; Before the services' snippets, which may
+                          ;; use the system's profile.
+                          (activate-current-system)
                           (ungexp-splicing gexps))))))
 
 (define (activation-entries gexps)
@@ -577,8 +581,12 @@ order, after the common set-up of /run, /var and /tmp."
                                           gexps))))))
                        (service-extension system-service-type
                                           activation-entries)))
-                ;; Each service extends it with one gexp.
-                (compose identity)
+                ;; Each service extends it with one gexp.  As in Guix,
+                ;; they run in the reverse order of the services: the
+                ;; essential ones (accounts, /etc) before those of the
+                ;; declared services (sshd's ssh-keygen needs root's
+                ;; account).
+                (compose reverse)
                 (extend (lambda (initial gexps) gexps))
                 (default-value #t)
                 (description "Make the activation script, which prepares

@@ -5,4 +5,10 @@
 
 (define-module (gnu system linux-container)
   #:use-module (byre system container)
-  #:re-export (eval/container))
+  #:re-export (system-container
+               containerized-operating-system
+               container-script
+               container-essential-services
+               dummy-networking-service-type
+               %nscd-container-caches
+               eval/container))

@@ -20,6 +20,7 @@
             activate-special-files
             activate-host-name
             activate-directories
+            activate-current-system
             %static-etc-exceptions))
 
 ;;; Commentary:
@@ -100,6 +101,20 @@ file systems (bind mounts) are left alone."
               ("/var/tmp" #o1777) ("/tmp" #o1777) ("/home" #o755)
               ("/root" #o700) ("/etc" #o755) ("/run/setuid-programs" #o755)
               ("/run/shepherd" #o700))))
+
+;; Guix's name: the system being booted, as its boot leaves it in the
+;; environment.
+(define* (activate-current-system #:optional
+                                  (system (getenv "GUIX_NEW_SYSTEM")))
+  "Make /run/current-system a symbolic link to SYSTEM, the system directory
+being booted ($GUIX_NEW_SYSTEM by default), replacing an older link in one
+step.  Do nothing when SYSTEM is #f."
+  (when system
+    (let ((new "/run/current-system.new"))
+      (when (false-if-exception (lstat new))
+        (delete-file new))
+      (symlink system new)
+      (rename-file new "/run/current-system"))))
 
 (define (activate-directories specs)
   "Make each of SPECS, (DIRECTORY MODE [USER GROUP]) lists, with MODE and,
@@ -206,7 +221,13 @@ removed; other files of ROOT are kept."
   (for-each (lambda (name)
               (let ((target (string-append root "/" name))
                     (source (string-append static "/" name)))
-                (unless (member name %static-etc-exceptions)
+                (unless (or (member name %static-etc-exceptions)
+                            ;; A host file bound at its own place, which
+                            ;; the system's entry is (see activate-special-files).
+                            (and (false-if-exception (lstat target))
+                                 (not (eq? 'symlink
+                                           (stat:type (lstat target))))
+                                 (not (same-device? target root))))
                   (when (false-if-exception (lstat target))
                     (if (eq? 'directory (stat:type (lstat target)))
                         (rename-file target (string-append target ".old"))
@@ -250,13 +271,20 @@ to /run/setuid-programs with the set-user-id (and set-group-id) bits."
             programs))
 
 (define (activate-special-files specs)
-  "Make each of SPECS, (FILE TARGET) lists, a link FILE to TARGET."
+  "Make each of SPECS, (FILE TARGET) lists, a link FILE to TARGET.  A FILE
+that is a mount point is left alone: in a container, that is a host file
+bound at its own place (such as /usr/bin/env, which a host package's
+closure holds), the very program TARGET leads to."
   (for-each (match-lambda
               ((file target)
                (mkdir-p* (dirname file) #o755)
-               (when (false-if-exception (lstat file))
-                 (delete-file file))
-               (symlink target file)))
+               (match (false-if-exception (lstat file))
+                 (#f (symlink target file))
+                 (st
+                  (unless (and (not (eq? 'symlink (stat:type st)))
+                               (not (same-device? file (dirname file))))
+                    (delete-file file)
+                    (symlink target file))))))
             specs))
 
 (define (activate-host-name name)

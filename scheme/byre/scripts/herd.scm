@@ -71,9 +71,34 @@ of the container, such as its PID 1 seen from here")))))
 when PID is #f, else SOCKET (default /var/run/shepherd/socket) inside the
 root of process PID."
   (if pid
-      (string-append "/proc/" (number->string pid) "/root"
-                     (or socket "/var/run/shepherd/socket"))
+      (file-name-in-root (string-append "/proc/" (number->string pid) "/root")
+                         (or socket "/var/run/shepherd/socket"))
       (or socket (default-socket-file))))
+
+(define (file-name-in-root root file)
+  "Return the host's name of FILE, an absolute file name inside the root
+directory ROOT, with the symbolic links of FILE's directories followed
+inside ROOT (a system's /var/run is a link to /run, which the host would
+resolve as its own)."
+  (let loop ((parts (filter (lambda (part) (not (string-null? part)))
+                            (string-split file #\/)))
+             (resolved "")
+             (links 0))
+    (match parts
+      (() (string-append root (if (string-null? resolved) "/" resolved)))
+      ((last) (string-append root resolved "/" last))
+      ((part . rest)
+       (let* ((name (string-append resolved "/" part))
+              (target (false-if-exception
+                       (readlink (string-append root name)))))
+         (cond ((or (not target) (> links 40))
+                (loop rest name links))
+               ((string-prefix? "/" target)
+                (loop (append (string-split (substring target 1) #\/) rest)
+                      "" (+ links 1)))
+               (else
+                (loop (append (string-split target #\/) rest)
+                      resolved (+ links 1)))))))))
 
 (define (alist-value properties key)
   (match (assq key properties)

@@ -36,7 +36,8 @@
 ;;; Code:
 
 (define %system-actions
-  '(("build" . "build the system directory and print its file name")))
+  '(("build" . "build the system directory and print its file name")
+    ("container" . "build a script that runs the system in a container")))
 
 (define (show-system-help)
   (display "Usage: byre system ACTION [OPTION]... FILE
@@ -45,6 +46,8 @@ containers on this host.
 
 Actions:
   build      build the system directory and print its file name
+  container  build a script that runs the system in a container, and
+             print its file name (or, with --run, run it)
 
 Options:
   -L, --load-path=DIR    prepend DIR to the module search path
@@ -55,11 +58,20 @@ Options:
   -v, --verbosity=LEVEL  0: only errors; 1: a line per build (default);
                          2: build logs too
   -q, --quiet            the same as --verbosity=0
+
+Options of 'container':
+  -N, --network          share the host's network
+      --share=SPEC       share the host's file system read-write as SPEC,
+                         SOURCE or SOURCE=TARGET
+      --expose=SPEC      expose the host's file system read-only as SPEC
+      --run              run the container now, until it stops
+      --pid-file=FILE    with --run, write the PID of its init to FILE
   -h, --help             display this help and exit
   -V, --version          display version information and exit
 
-Example:
+Examples:
   byre system build examples/bare-bones.scm
+  byre system container --run examples/bare-bones.scm
 ")
   (show-bug-report-information))
 
@@ -88,10 +100,43 @@ Example:
         (option '(#\q "quiet") #f #f
                 (lambda (opt name arg result)
                   (alist-cons 'verbosity 0 result)))
+        (option '(#\N "network") #f #f
+                (lambda (opt name arg result)
+                  (alist-cons 'network? #t result)))
+        (option '("share") #t #f
+                (lambda (opt name arg result)
+                  (alist-cons 'mapping (mapping-option arg #t) result)))
+        (option '("expose") #t #f
+                (lambda (opt name arg result)
+                  (alist-cons 'mapping (mapping-option arg #f) result)))
+        (option '("run") #f #f
+                (lambda (opt name arg result)
+                  (alist-cons 'run? #t result)))
+        (option '("pid-file") #t #f
+                (lambda (opt name arg result)
+                  (alist-cons 'pid-file arg result)))
         (option '(#\h "help") #f #f
                 (lambda _ (show-system-help) (exit 0)))
         (option '(#\V "version") #f #f
                 (lambda _ (show-version "system") (exit 0)))))
+
+(define (mapping-option spec writable?)
+  (call-with-error-handling
+   (lambda ()
+     ((module-ref (resolve-interface '(byre system container))
+                  'specification->file-system-mapping)
+      spec writable?))))
+
+(define (only-for-container opts action)
+  ;; The container's options, given to another action, are mistakes.
+  (unless (string=? action "container")
+    (for-each (lambda (key option)
+                (when (assq-ref opts key)
+                  (usage-error (format #f "~a is an option of 'byre system \
+container', not of '~a'" option action)
+                               #:command "system")))
+              '(network? mapping run? pid-file)
+              '("--network" "--share/--expose" "--run" "--pid-file"))))
 
 (define %configuration-modules
   ;; What a configuration file sees before its own use-modules.
@@ -175,6 +220,61 @@ links" root))
                             item))
                (newline))))))))))
 
+(define (system-container opts file)
+  ;; Build the script; print its name, or run it.
+  (let* ((os (call-with-error-handling
+              (lambda () (read-operating-system file))))
+         (container (resolve-interface '(byre system container)))
+         (mappings (filter-map (match-lambda
+                                 (('mapping . mapping) mapping)
+                                 (_ #f))
+                               (reverse opts)))
+         (shared? (assq-ref opts 'network?)))
+    (say-what-is-left-out os)
+    (when (and (assq-ref opts 'pid-file) (not (assq-ref opts 'run?)))
+      (usage-error "--pid-file is for --run" #:command "system"
+                   #:hint "the script itself takes --pid-file too"))
+    (let ((script
+           (call-with-error-handling
+            (lambda ()
+              (parameterize ((%build-verbosity
+                              (or (assq-ref opts 'verbosity) 1)))
+                (with-store store
+                  (let* ((os (operating-system-with-provenance
+                              os (local-file (canonicalize-path file)
+                                             "configuration.scm")))
+                         (drv (run-with-store store
+                                ((module-ref container 'container-script)
+                                 os #:mappings mappings
+                                 #:shared-network? shared?)))
+                         (item (derivation->output-path drv)))
+                    (cond ((assq-ref opts 'dry-run?)
+                           (unless (valid-path? store item)
+                             (format (current-error-port)
+                                     "byre: would build ~a~%" item))
+                           #f)
+                          (else
+                           (build-derivations store (list drv))
+                           (when (assq-ref opts 'root)
+                             (register-root store (assq-ref opts 'root) item))
+                           (if (assq-ref opts 'derivation?)
+                               (derivation-file-name drv)
+                               item))))))))))
+      (cond ((not script) #t)
+            ((assq-ref opts 'run?)
+             ;; The script, run by this process: its options are ours.
+             (flush-all-ports)
+             (apply execl script script
+                    (append (map (lambda (file)
+                                   (string-append "--pid-file=" file))
+                                 (filter-map (match-lambda
+                                               (('pid-file . file) file)
+                                               (_ #f))
+                                             (reverse opts))))))
+            (else
+             (display script)
+             (newline))))))
+
 (define (byre-system args)
   "Implement `byre system' with ARGS, the arguments after \"system\"."
   (match args
@@ -198,8 +298,11 @@ links" root))
                    (parse-command-options rest %options '()
                                           #:command "system")))
        (apply-load-paths opts)
+       (only-for-container opts action)
        (match operands
-         ((file) (system-build opts file))
+         ((file) (if (string=? action "container")
+                     (system-container opts file)
+                     (system-build opts file)))
          (()
           (usage-error "no configuration file given" #:command "system"
                        #:hint "give a file that declares an \

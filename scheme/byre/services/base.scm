@@ -699,6 +699,8 @@ the system's log messages to /var/log.")))
 addresses.")
       (provision (static-networking-provision config))
       (requirement (static-networking-requirement config))
+      ;; Its start uses `every'.
+      (modules (cons '(srfi srfi-1) %default-modules))
       (one-shot? #t)
       (start (gexp (lambda _
                      (every (lambda (arguments)

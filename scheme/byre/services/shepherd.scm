@@ -12,7 +12,12 @@
   #:use-module (byre monads)
   #:use-module (byre services)
   #:use-module (byre system build-modules)
-  #:use-module ((byre modules) #:select (source-module-closure))
+  #:use-module (byre config)
+  #:use-module (byre store)
+  #:use-module (byre host)
+  #:use-module ((byre utils) #:select (call-with-temporary-directory))
+  #:use-module ((ice-9 ftw) #:select (scandir))
+  #:use-module ((srfi srfi-9) #:select (define-record-type))
   #:use-module (srfi srfi-1)
   #:use-module (srfi srfi-34)
   #:use-module (srfi srfi-35)
@@ -55,6 +60,12 @@
             shepherd-service-lookup-procedure
             shepherd-service-back-edges
             %default-init
+            byre-init
+            byre-init-package?
+            byre-runtime-directories
+            byre-runtime-closure
+            byre-program-prelude
+            with-byre-runtime
 
             user-processes-service-type
             assert-valid-graph))
@@ -81,8 +92,9 @@
 
 (define %default-modules
   ;; The modules visible in a service's file.
+  ;; Guix hides (guix build utils)'s `delete'; byre's exports none.
   '((shepherd service)
-    ((guix build utils) #:hide (delete))))
+    (guix build utils)))
 
 (define-record-type* <shepherd-action> shepherd-action make-shepherd-action
   shepherd-action?
@@ -223,7 +235,9 @@ that are auto-start, in their order.  SERVICES are checked first."
 /run/current-system/profile/sbin"))
              (default-pid-file-timeout 30)
              (register-services
-              (map load '(ungexp (map shepherd-service-file services))))
+              ;; Each file's value is its service.
+              (map primitive-load
+                   '(ungexp (map shepherd-service-file services))))
              (format #t "starting services...~%")
              (let ((services-to-start
                     '(ungexp (map shepherd-service-canonical-name
@@ -242,22 +256,142 @@ that are auto-start, in their order.  SERVICES are checked first."
             (default ((%default-init))))
   (services shepherd-configuration-services (default '())))
 
-(define (byre-module-name? name)
-  (memq (car name) '(byre guix gnu shepherd)))
+
+;;;
+;;; byre's init as a package.
+;;;
+
+(define (existing-directories directories)
+  (delete-duplicates (filter (lambda (dir)
+                               (and (string? dir) (string-prefix? "/" dir)
+                                    (file-is-directory? dir)))
+                             directories)))
+
+(define (environment-path variable)
+  (match (getenv variable)
+    ((or #f "") '())
+    (value (string-split value #\:))))
+
+(define (byre-runtime-directories)
+  "Return four values: the directories of byre's modules and façades, of
+their compiled files, of its Guile extensions, and whether they are a build
+tree's (BYRE_UNINSTALLED) rather than an installation's.  A program that
+runs byre on the host, or in a container that binds these directories, puts
+them on its load paths."
+  (if (getenv "BYRE_UNINSTALLED")
+      (values (existing-directories (environment-path "GUILE_LOAD_PATH"))
+              (existing-directories
+               (environment-path "GUILE_LOAD_COMPILED_PATH"))
+              (existing-directories (environment-path "GUILE_EXTENSIONS_PATH"))
+              #t)
+      (values (existing-directories (list %byre-module-directory
+                                          %byre-facade-directory))
+              (existing-directories (list %byre-object-directory
+                                          %byre-facade-object-directory))
+              (existing-directories (list (dirname %byre-init-extension)))
+              #f)))
+
+(define (byre-program-prelude)
+  "Return the expressions, a list of s-expressions, that a Guile program
+begins with to use byre's modules: they put byre's directories (see
+byre-runtime-directories) on the load paths and, for a build tree, set
+BYRE_UNINSTALLED.  The program's body then runs within
+(parameterize ((guile-extensions-path …)) …), see with-byre-runtime."
+  (call-with-values byre-runtime-directories
+    (lambda (load compiled extensions uninstalled?)
+      `((eval-when (expand load eval)
+          (set! %load-path (append ',load %load-path))
+          (set! %load-compiled-path (append ',compiled %load-compiled-path))
+          ,@(if uninstalled?
+                ;; What pre-inst-env sets besides the load paths.
+                (cons '(setenv "BYRE_UNINSTALLED" "1")
+                      (filter-map (lambda (variable)
+                                    (let ((value (getenv variable)))
+                                      (and value
+                                           `(setenv ,variable ,value))))
+                                  '("BYRE_DATA_DIRECTORY"
+                                    "BYRE_INIT_PROGRAM")))
+                '()))
+        (use-modules ((system foreign-library)
+                      #:select (guile-extensions-path)))))))
+
+(define (with-byre-runtime body)
+  "Return an s-expression that evaluates BODY, an s-expression, with byre's
+extensions found (after byre-program-prelude)."
+  (call-with-values byre-runtime-directories
+    (lambda (load compiled extensions uninstalled?)
+      `(parameterize ((guile-extensions-path
+                       (append ',extensions (guile-extensions-path))))
+         ,body))))
+
+(define (byre-runtime-closure)
+  "Return the host closure (see (byre host)) a container binds to run byre
+there: the host's guile, byre's module directories and its extensions with
+the libraries they load."
+  (call-with-values byre-runtime-directories
+    (lambda (load compiled extensions uninstalled?)
+      (let ((libraries (append-map
+                        (lambda (dir)
+                          (map (lambda (name) (string-append dir "/" name))
+                               (scandir dir
+                                        (lambda (name)
+                                          (and (string-prefix? "libguile-byre"
+                                                               name)
+                                               (string-suffix? ".so"
+                                                               name))))))
+                        extensions)))
+        (merge-closures (host-guile-closure)
+                        (file-closure libraries
+                                      #:directories (append load compiled
+                                                            extensions)))))))
+
+(define (byre-init-script)
+  ;; The text of bin/shepherd: byre's init (`byre init') with byre's
+  ;; modules found where this byre has them.
+  (string-append
+   "#!" (host-guile-program) " --no-auto-compile\n!#\n"
+   ";; byre's init, compatible with GNU Shepherd's `shepherd'.\n"
+   (string-join (map object->string
+                     (append (byre-program-prelude)
+                             (list (with-byre-runtime
+                                    '((module-ref (resolve-interface
+                                                   '(byre scripts init))
+                                                  'byre-init)
+                                      (cdr (command-line)))))))
+                "\n")
+   "\n"))
+
+(define-record-type <byre-init-package>
+  (make-byre-init-package)
+  byre-init-package?)
+
+(define (byre-init-package->store-item store)
+  ;; A directory with bin/shepherd and the host closure it needs.
+  (call-with-temporary-directory
+   (lambda (directory)
+     (let ((root (string-append directory "/byre-init")))
+       (mkdir root)
+       (mkdir (string-append root "/bin"))
+       (call-with-output-file (string-append root "/bin/shepherd")
+         (lambda (port) (display (byre-init-script) port)))
+       (chmod (string-append root "/bin/shepherd") #o555)
+       (call-with-output-file (string-append root "/" host-closure-file-name)
+         (lambda (port)
+           (display (host-closure->string (byre-runtime-closure)) port)))
+       (add-to-store store (string-append "byre-init-" %byre-version)
+                     #t "sha256" root)))))
+
+(define-gexp-compiler (byre-init-compiler (init byre-init-package?)
+                                          system target)
+  (mlet %store-monad ((store (current-state)))
+    (return (byre-init-package->store-item store))))
 
 (define (byre-init)
-  ;; byre's init as a package: bin/shepherd runs the `main' of (byre init)
-  ;; with the modules it needs imported into the store.
-  (file-union "byre-init"
-              `(("bin/shepherd"
-                 ,(program-file
-                   "shepherd"
-                   (with-imported-modules (source-module-closure
-                                           '((byre init))
-                                           #:select? byre-module-name?)
-                     (gexp (begin
-                             (use-modules (byre init))
-                             (main (command-line))))))))))
+  "Return byre's init as a file-like object: a store item whose bin/shepherd
+runs `byre init' (Shepherd's options: --config, --socket, --logfile) with
+byre's modules, and that records, as host packages do, the host files a
+container binds for it (the host's guile, byre's modules and extensions)."
+  (make-byre-init-package))
 
 (define %default-init
   ;; A thunk returning the init, a file-like object with bin/shepherd.
