@@ -39,6 +39,7 @@ INTEGRATION_TESTS =				\
   tests/integration/shell.sh		\
   tests/integration/pack.sh			\
   tests/integration/herd.sh			\
+  tests/integration/system-build.sh		\
   tests/integration/attack-exec.sh
 
 TESTS += $(SCHEME_TESTS) $(INTEGRATION_TESTS)

@@ -177,7 +177,8 @@ re-raise the exception as it is."
                                   (condition-fix-hint condition))))))
     (_ #f)))
 
-(define* (load-user-file file #:optional (module (current-module)))
+(define* (load-user-file file #:optional (module (current-module))
+                         #:key (check identity))
   "Evaluate the top-level forms of FILE, the name of a file a user wrote,
 in MODULE, in order, and return the value of the last one.  FILE is read
 with source locations, so that what it defines knows where it comes from
@@ -185,7 +186,10 @@ with source locations, so that what it defines knows where it comes from
 variable, a syntax error or a wrong call is raised as an error condition
 with the FILE:LINE:COLUMN of the form at fault, and, for an unbound
 variable, a hint naming a module that exports it or a close name; a
-missing FILE raises such a condition too."
+missing FILE raises such a condition too.  CHECK is applied to the last
+value, as if by the last form, and its value is returned: what the value
+computes lazily (a thunked field's expression) fails at that form's
+location too."
   (let ((file (if (string-prefix? "/" file)
                   file
                   (string-append (getcwd) "/" file))))
@@ -199,7 +203,15 @@ missing FILE raises such a condition too."
         (save-module-excursion
          (lambda ()
            (set-current-module module)
-           (let loop ((value *unspecified*))
+           (define (located form thunk)
+             (catch #t
+               thunk
+               (lambda (key . args)
+                 (match (condition-for key args form module)
+                   (#f (apply throw key args))
+                   (condition (raise condition))))))
+
+           (let loop ((value *unspecified*) (last #f))
              (let ((form (catch 'read-error
                            (lambda () (read port))
                            (lambda (key procedure message arguments . _)
@@ -207,14 +219,9 @@ missing FILE raises such a condition too."
                                      "~a" (list (apply simple-format #f
                                                        message arguments))))))))
                (if (eof-object? form)
-                   value
-                   (loop
-                    (catch #t
-                      (lambda ()
-                        (eval form (current-module)))
-                      (lambda (key . args)
-                        (match (condition-for key args form module)
-                          (#f (apply throw key args))
-                          (condition (raise condition)))))))))))))))
+                   (located last (lambda () (check value)))
+                   (loop (located form
+                                  (lambda () (eval form (current-module))))
+                         form))))))))))
 
 ;;; user-file.scm ends here

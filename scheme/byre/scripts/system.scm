@@ -14,6 +14,7 @@
   #:use-module (byre diagnostics)
   #:use-module (byre user-file)
   #:use-module (byre system)
+  #:use-module ((byre utils) #:select (string-closest))
   #:use-module (srfi srfi-1)
   #:use-module (srfi srfi-11)
   #:use-module (srfi srfi-34)
@@ -142,6 +143,18 @@ container', not of '~a'" option action)
   ;; What a configuration file sees before its own use-modules.
   '((guile) (gnu system) (gnu services) (guix gexp)))
 
+(define (force-fields value)
+  ;; The thunked fields of an operating system are computed when first
+  ;; used: compute them now, as if by the file's last form, so that an
+  ;; unbound variable in (services …) is reported at its line and column.
+  (when (operating-system? value)
+    (operating-system-label value)
+    (operating-system-packages value)
+    (operating-system-user-services value)
+    (operating-system-essential-services value)
+    (operating-system-setuid-programs value))
+  value)
+
 (define (read-operating-system file)
   "Return the operating system that FILE, a configuration file, evaluates
 to.  Mistakes in FILE are raised with its FILE:LINE:COLUMN; a last value
@@ -150,7 +163,7 @@ that is not an operating system is an error too."
     (for-each (lambda (name)
                 (module-use! module (resolve-interface name)))
               %configuration-modules)
-    (let ((value (load-user-file file module)))
+    (let ((value (load-user-file file module #:check force-fields)))
       (unless (operating-system? value)
         (raise (make-user-error "~a: the last expression is ~a, not an \
 operating system" (list file (if (unspecified? value)
@@ -275,6 +288,19 @@ links" root))
              (display script)
              (newline))))))
 
+(define (parse-system-options args)
+  ;; As `guix system' does, options may come before or after the file:
+  ;; `byre system build FILE -n'.  Return the options' alist and the
+  ;; operands.
+  (let loop ((args args) (opts '()) (operands '()))
+    (let-values (((opts* rest)
+                  (parse-command-options args %options opts
+                                         #:command "system")))
+      (match rest
+        (() (values opts* (reverse operands)))
+        ((operand . rest)
+         (loop rest opts* (cons operand operands)))))))
+
 (define (byre-system args)
   "Implement `byre system' with ARGS, the arguments after \"system\"."
   (match args
@@ -294,9 +320,7 @@ links" root))
                              (#f "the actions are: build")
                              (closest (format #f "did you mean '~a'?"
                                               closest)))))
-     (let-values (((opts operands)
-                   (parse-command-options rest %options '()
-                                          #:command "system")))
+     (let-values (((opts operands) (parse-system-options rest)))
        (apply-load-paths opts)
        (only-for-container opts action)
        (match operands

@@ -1,0 +1,112 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 the byre authors
+# byre --- `byre system build' as users type it: the command line and the
+# errors a configuration file can hold, each with its FILE:LINE:COLUMN.
+# (The systems themselves are built by tests/scheme/os-examples.scm.)
+#
+#   ./pre-inst-env sh tests/integration/system-build.sh
+
+set -u
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/byre-system-build.XXXXXX") || exit 1
+. "${abs_top_srcdir:-.}/tests/integration/lib.sh"
+
+cleanup () {
+    chmod -R u+w "$tmp" 2>/dev/null
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+BYRE_STORE_DIR=$tmp/store
+BYRE_STATE_DIR=$tmp/state
+export BYRE_STORE_DIR BYRE_STATE_DIR
+
+## The command line.
+
+run byre system
+check "no action is a usage error" 2 err "no action given"
+run byre system biuld x.scm
+check "a misspelled action gets the closest one" 2 err "did you mean 'build'?"
+run byre system build
+check "no file is a usage error" 2 err "no configuration file given"
+run byre system build a.scm b.scm
+check "two files are a usage error" 2 err "give one configuration file"
+run byre system build "$tmp/absent.scm"
+check "a missing file is named" 1 err "absent.scm: no such file"
+
+cat >"$tmp/three.scm" <<'SCM'
+(+ 1 2)
+SCM
+run byre system build "$tmp/three.scm"
+check "a file that is not an operating system is refused" 1 \
+      err "the last expression is 3, not an operating system"
+
+# As with `guix system', options may follow the file.
+run byre system build "$tmp/three.scm" --no-such-option
+check "an option after the file is parsed" 2 \
+      err "unrecognized option '--no-such-option'"
+
+## Mistakes in a configuration file, with their line and column.
+
+cat >"$tmp/typo.scm" <<'SCM'
+(use-modules (gnu))
+(operating-system
+  (host-name "komputilo")
+  (timezon "Europe/Berlin")
+  (bootloader (bootloader-configuration (bootloader grub-bootloader)))
+  (file-systems %base-file-systems))
+SCM
+run byre system build -n "$tmp/typo.scm"
+check "a misspelled field: its place and the closest field" 1 \
+      err "typo.scm:4:2: error: operating-system: unknown field 'timezon'" \
+      err "did you mean 'timezone'?"
+
+# The services field is thunked: its variables are looked up when the
+# system is built, after the file is loaded.
+cat >"$tmp/unbound.scm" <<'SCM'
+(use-modules (gnu))
+(operating-system
+  (host-name "komputilo")
+  (bootloader (bootloader-configuration (bootloader grub-bootloader)))
+  (file-systems %base-file-systems)
+  (services (cons (service openssh-service-type) %base-services)))
+SCM
+run byre system build -n "$tmp/unbound.scm"
+check "an unbound variable in a thunked field: its place and the module" 1 \
+      err "unbound.scm:6:18: error: openssh-service-type: unbound variable" \
+      err "(gnu services ssh)"
+check_not "an unbound variable is no backtrace" err "Backtrace"
+
+cat >"$tmp/extension.scm" <<'SCM'
+(use-modules (gnu))
+(define absent (service-type (name 'absent) (extensions '())))
+(define mine
+  (service-type (name 'mine)
+                (extensions (list (service-extension absent (const 1))))))
+(operating-system
+  (host-name "komputilo")
+  (bootloader (bootloader-configuration (bootloader grub-bootloader)))
+  (file-systems %base-file-systems)
+  (services (cons (service mine 1) %base-services)))
+SCM
+run byre system build -n "$tmp/extension.scm"
+check "a service extending a missing one: which, and the fix" 1 \
+      err "extension.scm:10:18: error: no target of type 'absent' for service 'mine'" \
+      err "add a service of type 'absent'"
+
+cat >"$tmp/modify.scm" <<'SCM'
+(use-modules (gnu))
+(use-service-modules web)
+(operating-system
+  (host-name "komputilo")
+  (bootloader (bootloader-configuration (bootloader grub-bootloader)))
+  (file-systems %base-file-systems)
+  (services (modify-services %base-services
+              (nginx-service-type config => config))))
+SCM
+run byre system build -n "$tmp/modify.scm"
+check "modify-services names a service that is not there" 1 \
+      err "modify.scm:7:12: error: modify-services: service 'nginx' not found"
+
+summary system-build
