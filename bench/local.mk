@@ -10,6 +10,7 @@ EXTRA_DIST +=					\
   bench/host-guile.scm				\
   bench/command-line.sh				\
   bench/host-packages.sh			\
+  bench/pack.sh				\
   bench/store/README				\
   bench/store/run				\
   bench/store/add.cc				\
