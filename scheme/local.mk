@@ -16,6 +16,7 @@ BYRE_MODULES =					\
   scheme/byre/container-spec.scm		\
   scheme/byre/container.scm			\
   scheme/byre/host.scm				\
+  scheme/byre/item-cache.scm			\
   scheme/byre/packages.scm			\
   scheme/byre/packages/catalog.scm		\
   scheme/byre/profiles.scm			\

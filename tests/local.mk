@@ -28,7 +28,8 @@ SCHEME_TESTS =					\
   tests/scheme/derivations.scm			\
   tests/scheme/modules.scm			\
   tests/scheme/packages.scm			\
-  tests/scheme/init.scm
+  tests/scheme/init.scm			\
+  tests/scheme/item-cache.scm
 
 INTEGRATION_TESTS =				\
   tests/integration/command.sh			\

@@ -16,6 +16,7 @@
   #:use-module (byre monads)
   #:use-module (byre store)
   #:use-module ((byre utils) #:select (call-with-temporary-directory))
+  #:use-module (byre item-cache)
   #:use-module (ice-9 format)
   #:use-module (ice-9 match)
   #:use-module (srfi srfi-1)
@@ -426,17 +427,39 @@ while dpkg's status file does not change."
   ;; (store-directory package stamp) -> item.
   (make-hash-table))
 
+(define (host-stamp)
+  ;; What a host package's item is made of besides its own record: dpkg's
+  ;; status and diversions, the alternatives' links, and this file's code,
+  ;; which lays the item out.
+  (map file-stamp
+       (list (string-append (%dpkg-admin-directory) "/status")
+             (string-append (%dpkg-admin-directory) "/diversions")
+             "/etc/alternatives"
+             (search-path %load-path "byre/packages.scm"))))
+
 (define* (host-package->store-item store package #:key location)
   "Add to STORE the item of PACKAGE, a host package, and return its file
 name: a directory laid out as Guix lays out a package whose entries are
 symbolic links to the host's files, with the file .host-closure listing
 the host files a container binds for it.  Raise an error condition when
-PACKAGE cannot be used (see check-host-packages)."
-  (let* ((resolution (host-package-resolution package #:location location))
-         (key (list (store-connection-store-directory store) package (dpkg-stamp))))
+PACKAGE cannot be used (see check-host-packages).  While the host's
+packages do not change, the item is found again, in this process and
+later ones, without being made again."
+  (let* ((stamp (host-stamp))
+         (key (list (store-connection-store-directory store) package stamp)))
     (or (let ((item (hash-ref %items key)))
           (and item (valid-path? store item) item))
-        (let ((item (add-layout store (store-item-name package) resolution)))
+        (let ((item (call-with-item-cache
+                     store "host-items"
+                     (list (host-package-name package)
+                           (host-package-debian-packages package)
+                           (host-package-relocations package)
+                           (host-package-data-directories package)
+                           stamp)
+                     (lambda ()
+                       (add-layout store (store-item-name package)
+                                   (host-package-resolution
+                                    package #:location location))))))
           (hash-set! %items key item)
           item))))
 

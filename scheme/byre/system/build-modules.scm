@@ -11,7 +11,9 @@
   #:use-module (byre monads)
   #:use-module (byre store)
   #:use-module (byre diagnostics)
+  #:use-module (byre item-cache)
   #:use-module ((byre utils) #:select (call-with-temporary-directory))
+  #:use-module (ice-9 match)
   #:use-module (srfi srfi-1)
   #:use-module (srfi srfi-9)
   #:use-module (srfi srfi-34)
@@ -52,29 +54,51 @@
     (mkdir-p* (dirname directory))
     (mkdir directory)))
 
+(define (module-files name)
+  ;; NAME's source and, when it is not older, its compiled file.
+  (let* ((scm (module-file name ".scm"))
+         (source (or (search-path %load-path scm)
+                     (raise (make-user-error
+                             "module ~s is not on the load path"
+                             (list name)))))
+         (compiled (search-path %load-compiled-path
+                                (module-file name ".go"))))
+    (if (and compiled
+             (>= (stat:mtime (stat compiled)) (stat:mtime (stat source))))
+        (list source compiled)
+        (list source))))
+
+(define (build-modules->store-item store modules)
+  ;; The item holding MODULES' files at their module file names; made
+  ;; once for these files, then found again (see (byre item-cache)).
+  (let ((files (map (lambda (name)
+                      (cons name (module-files name)))
+                    (build-modules-names modules))))
+    (call-with-item-cache
+     store "build-modules"
+     (map (match-lambda
+            ((name . files) (cons name (map file-stamp files))))
+          files)
+     (lambda ()
+       (call-with-temporary-directory
+        (lambda (dir)
+          (for-each
+           (match-lambda
+             ((name source . compiled)
+              (let ((scm (module-file name ".scm")))
+                (mkdir-p* (string-append dir "/" (dirname scm)))
+                (copy-file source (string-append dir "/" scm))
+                (for-each (lambda (go)
+                            (copy-file go (string-append
+                                           dir "/" (module-file name ".go"))))
+                          compiled))))
+           files)
+          (add-to-store store "byre-build-modules" #t "sha256" dir)))))))
+
 (define-gexp-compiler (build-modules-compiler (modules build-modules?)
                                               system target)
   (mlet %store-monad ((store (current-state)))
-    (return
-     (call-with-temporary-directory
-      (lambda (dir)
-        (for-each
-         (lambda (name)
-           (let* ((scm (module-file name ".scm"))
-                  (go (module-file name ".go"))
-                  (source (or (search-path %load-path scm)
-                              (raise (make-user-error
-                                      "module ~s is not on the load path"
-                                      (list name)))))
-                  (compiled (search-path %load-compiled-path go)))
-             (mkdir-p* (string-append dir "/" (dirname scm)))
-             (copy-file source (string-append dir "/" scm))
-             (when (and compiled
-                        (>= (stat:mtime (stat compiled))
-                            (stat:mtime (stat source))))
-               (copy-file compiled (string-append dir "/" go)))))
-         (build-modules-names modules))
-        (add-to-store store "byre-build-modules" #t "sha256" dir))))))
+    (return (build-modules->store-item store modules))))
 
 (define (with-build-modules modules exp)
   "Return a gexp that puts MODULES, a <build-modules>, on the load paths,
