@@ -10,6 +10,8 @@ EXTRA_DIST +=					\
   bench/host-guile.scm				\
   bench/command-line.sh				\
   bench/host-packages.sh			\
+  bench/system-build.sh				\
+  bench/system-phases.scm			\
   bench/pack.sh				\
   bench/store/README				\
   bench/store/run				\
