@@ -62,6 +62,7 @@
             %host-closure-file
             %package-needed-by
             host-file->item-file
+            package-layout
             check-host-packages
             host-package->store-item
 
@@ -242,15 +243,42 @@ installed"
                                  (list name spec)
                                  (format #f "apt-get install ~a" spec)))
                 missing)
-           (filter-map (match-lambda
-                         ((item host)
-                          (and (not (file-exists? host))
-                               (package-error package location
-                                              "package ~a lacks ~a (for its ~a)"
-                                              (list name host item)
-                                              "correct its relocation in \
+           (append
+            (filter-map (match-lambda
+                          ((item host)
+                           (and (not (file-exists? host))
+                                (package-error package location
+                                               "package ~a lacks ~a (for its ~a)"
+                                               (list name host item)
+                                               "correct its relocation in \
 data/packages.scm"))))
-                       (host-package-relocations package)))))))
+                        (host-package-relocations package))
+            (overlapping-relocations package location)))))))
+
+(define (overlapping-relocations package location)
+  ;; An error for each relocation that is another's item file, or lies
+  ;; beneath it: one of them would be made through the other's link.
+  (define relocations (host-package-relocations package))
+  (let loop ((rest relocations) (problems '()))
+    (match rest
+      (() (reverse problems))
+      (((item _) . rest)
+       (loop rest
+             (append (filter-map
+                      (match-lambda
+                        ((other _)
+                         (and (or (string=? item other)
+                                  (string-prefix? (string-append item "/") other)
+                                  (string-prefix? (string-append other "/") item))
+                              (package-error package location
+                                             "package ~a: its relocations ~a and ~a \
+overlap"
+                                             (list (host-package-name package)
+                                                   item other)
+                                             "keep one of them in \
+data/packages.scm, or relocate the files beneath the directory one by one"))))
+                      rest)
+                     problems))))))
 
 (define (raise-problems problems)
   "Raise PROBLEMS, a non-empty list of conditions, as one condition: the
@@ -334,6 +362,53 @@ when it has no place there."
                (string-append dir (string-drop file (string-length prefix))))))
        %layout))
 
+(define (item-ancestors item)
+  ;; "share/nginx", "share" for "share/nginx/html".
+  (let loop ((end (string-rindex item #\/)) (result '()))
+    (if end
+        (let ((parent (string-take item end)))
+          (loop (string-rindex parent #\/) (cons parent result)))
+        (reverse result))))
+
+(define (package-layout files relocations)
+  "Return the layout of a package's store item, a sorted list of
+(ITEM-FILE . HOST-FILE), for FILES, host file names, placed by
+host-file->item-file, and RELOCATIONS, a list of (ITEM-FILE . HOST-FILE).
+Each item file is there once and none lies beneath another, which is a
+link: where two entries meet, a relocation wins over a file of the
+package, and a link to a host directory covers what the package has
+beneath it (nginx's share/nginx/html leads to /usr/share/nginx/html, and
+that directory's index.html is not made again in it)."
+  (define table (make-hash-table))        ;item -> (host . relocation?)
+  (for-each (lambda (file)
+              (let ((item (host-file->item-file file)))
+                (when item (hash-set! table item (cons file #f)))))
+            files)
+  (for-each (match-lambda
+              ((item . host) (hash-set! table item (cons host #t))))
+            relocations)
+  (let ((hidden (make-hash-table)))
+    (hash-for-each
+     (lambda (item entry)
+       (for-each (lambda (ancestor)
+                   (match (hash-ref table ancestor)
+                     (#f #f)
+                     ((_ . ancestor-relocation?)
+                      ;; Two relocations that meet are refused before
+                      ;; this (host-package-problems).
+                      (if (and (cdr entry) (not ancestor-relocation?))
+                          (hash-set! hidden ancestor #t)
+                          (hash-set! hidden item #t)))))
+                 (item-ancestors item)))
+     table)
+    (sort (hash-fold (lambda (item entry result)
+                       (if (hash-ref hidden item)
+                           result
+                           (cons (cons item (car entry)) result)))
+                     '()
+                     table)
+          (lambda (a b) (string<? (car a) (car b))))))
+
 (define %resolutions
   ;; Package -> (stamp . resolution); the stamp is dpkg's status file's.
   (make-weak-key-hash-table))
@@ -370,17 +445,7 @@ while dpkg's status file does not change."
   (define (directory? file)
     (eq? 'directory (stat:type (stat file))))
   (define layout
-    ;; Each item file once: the package's own files first, then the links
-    ;; of its alternatives, then the relocations, which win.
-    (let ((table (make-hash-table)))
-      (for-each (lambda (file)
-                  (let ((item (host-file->item-file file)))
-                    (when item (hash-set! table item file))))
-                (append files (map car alternatives)))
-      (for-each (match-lambda ((item . host) (hash-set! table item host)))
-                relocations)
-      (sort (hash-map->list cons table)
-            (lambda (a b) (string<? (car a) (car b))))))
+    (package-layout (append files (map car alternatives)) relocations))
   (define data
     (filter file-exists? (host-package-data-directories package)))
   (define closure

@@ -355,6 +355,16 @@ void Closure::add_elf(const std::string& opened, const Resolved& resolved, bool 
     if (strict) throw;
     return;
   }
+  // A separate debug file keeps the program's headers but not their
+  // bytes: its PT_INTERP reads as "".  The kernel would refuse it.
+  if (root.elf.interpreter && (root.elf.interpreter->empty() ||
+                               (*root.elf.interpreter)[0] != '/')) {
+    if (strict)
+      throw std::invalid_argument("file closure: the interpreter of " + opened +
+                                  " is not an absolute file name: \"" +
+                                  *root.elf.interpreter + "\"");
+    return;
+  }
   if (root.elf.interpreter) {
     auto interpreter = resolve_into(*root.elf.interpreter);
     if (!interpreter && strict)

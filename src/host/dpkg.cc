@@ -3,6 +3,7 @@
 #include "host/dpkg.hh"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -298,19 +299,39 @@ namespace {
                           std::string(operation) + " \"" + file + "\"");
 }
 
+// The directories above RELATIVE, made as needed.  An entry beneath one
+// that is already a link is refused (ENOTDIR), never made through it: the
+// link leads to the host's files, and root would write there.
 void make_parents(const std::string& root, const std::string& relative,
                   std::set<std::string>& made) {
   for (std::size_t slash = relative.find('/'); slash != std::string::npos;
        slash = relative.find('/', slash + 1)) {
     std::string dir = root + "/" + relative.substr(0, slash);
-    if (made.insert(dir).second && mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST)
-      fail("mkdir", dir);
+    if (made.count(dir)) continue;
+    if (mkdir(dir.c_str(), 0755) != 0) {
+      struct stat st;
+      if (errno != EEXIST) fail("mkdir", dir);
+      if (lstat(dir.c_str(), &st) != 0) fail("lstat", dir);
+      if (!S_ISDIR(st.st_mode)) {
+        errno = ENOTDIR;
+        fail("mkdir", dir);
+      }
+    }
+    made.insert(dir);
   }
 }
 
+// FILE is relative and stays beneath the tree: no "." or ".." component
+// ("..fish", fish's completion of `..', is a file name like any other).
 void check_relative(const std::string& file) {
-  if (file.empty() || file[0] == '/' || file.find("..") != std::string::npos)
-    throw std::invalid_argument("not a relative file name beneath the tree: " + file);
+  bool fine = !file.empty() && file[0] != '/';
+  for (std::size_t start = 0; fine && start <= file.size();) {
+    std::size_t end = std::min(file.find('/', start), file.size());
+    std::string_view part(file.data() + start, end - start);
+    fine = !part.empty() && part != "." && part != "..";
+    start = end + 1;
+  }
+  if (!fine) throw std::invalid_argument("not a relative file name beneath the tree: " + file);
 }
 
 }  // namespace
@@ -330,11 +351,21 @@ void make_link_tree(const std::string& root,
     check_relative(file);
     make_parents(root, file, made);
     std::string at = root + "/" + file;
-    std::ofstream out(at, std::ios::binary | std::ios::trunc);
-    if (!out) fail("open", at);
-    out << text;
-    out.close();
-    if (!out) fail("write", at);
+    // O_EXCL: a file never replaces an entry, nor writes through a link.
+    int fd = open(at.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd < 0) fail("open", at);
+    for (std::size_t done = 0; done < text.size();) {
+      ssize_t n = write(fd, text.data() + done, text.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        int saved = errno;
+        close(fd);
+        errno = saved;
+        fail("write", at);
+      }
+      done += static_cast<std::size_t>(n);
+    }
+    if (close(fd) != 0) fail("close", at);
   }
 }
 

@@ -55,8 +55,10 @@ std::string canonical_directory_part(const std::string& file);
 // Make under ROOT, which must not exist, a tree of symbolic links: each
 // (FILE, TARGET) of LINKS makes ROOT/FILE, FILE relative, a link to
 // TARGET, with the directories on the way; each (FILE, TEXT) of FILES a
-// regular file.  File names are bytes here, whatever the locale.  Throws
-// std::system_error naming the operation and the file.
+// regular file.  File names are bytes here, whatever the locale.  Nothing
+// is made through a link: an entry beneath another entry, or twice, is
+// refused (ENOTDIR, EEXIST).  Throws std::system_error naming the
+// operation and the file.
 void make_link_tree(const std::string& root,
                     const std::vector<std::pair<std::string, std::string>>& links,
                     const std::vector<std::pair<std::string, std::string>>& files);

@@ -211,3 +211,16 @@ TEST_CASE("programs are found in a search path", "[host][closure]") {
   REQUIRE(find_program("sh", "/nonexistent:/bin:/usr/bin").ends_with("/sh"));
   REQUIRE_THROWS_AS(find_program("no-such-program-here", "/bin"), std::system_error);
 }
+
+TEST_CASE("a separate debug file: its empty interpreter is no dependency", "[host][closure]") {
+  // libc6-dbg's .debug files keep PT_INTERP without its bytes.
+  byre::testing::TempDir tmp;
+  byre::test::FakeElf debug;
+  debug.interpreter = "";
+  debug.needed = {"libc.so.6"};
+  const std::string file = tmp.str() + "/abcdef.debug";
+  byre::test::write_fake_elf(file, debug);
+  std::vector<Entry> entries = package_closure({file}, {});
+  CHECK(has(entries, file, EntryKind::file));
+  CHECK(entries.size() == 1);
+}

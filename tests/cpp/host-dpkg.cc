@@ -9,7 +9,10 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <cerrno>
 #include <fstream>
+#include <iterator>
+#include <system_error>
 
 #include "temp-dir.hh"
 #include "host/closure.hh"
@@ -140,4 +143,50 @@ TEST_CASE("package closure: a script brings its interpreter", "[host][dpkg]") {
   std::string sh = fs::canonical("/bin/sh");
   CHECK(has(sh));
   CHECK(has(fs::canonical("/lib64/ld-linux-x86-64.so.2")));
+}
+
+TEST_CASE("link tree: nothing is made through a link", "[host][dpkg]") {
+  byre::testing::TempDir tmp;
+  const std::string host = tmp.str() + "/host";
+  fs::create_directories(host + "/html");
+  write(host + "/html/index.html", "<p>\n");
+  const std::string root = tmp.str() + "/item";
+  // share/html leads to a host directory: an entry beneath it would be
+  // made in the host's directory.
+  try {
+    make_link_tree(root,
+                   {{"share/html", host + "/html"}, {"share/html/new.html", "/dev/null"}}, {});
+    FAIL("an entry beneath a link was made");
+  } catch (const std::system_error& e) {
+    CHECK(e.code().value() == ENOTDIR);
+    CHECK(std::string(e.what()).find("share/html") != std::string::npos);
+  }
+  CHECK_FALSE(fs::exists(fs::symlink_status(host + "/html/new.html")));
+  // A file never writes through a link of the tree.
+  const std::string root2 = tmp.str() + "/item2";
+  try {
+    make_link_tree(root2, {{"etc/motd", host + "/html/index.html"}}, {{"etc/motd", "pwned\n"}});
+    FAIL("a file was written through a link");
+  } catch (const std::system_error& e) {
+    CHECK(e.code().value() == EEXIST);
+  }
+  std::ifstream in(host + "/html/index.html");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CHECK(text == "<p>\n");
+  // Siblings and nested directories are fine.
+  const std::string root3 = tmp.str() + "/item3";
+  make_link_tree(root3, {{"bin/a", "/x"}, {"bin/b", "/y"}, {"share/doc/c", "/z"}},
+                 {{".host-closure", "()\n"}});
+  CHECK(fs::read_symlink(root3 + "/share/doc/c") == "/z");
+  CHECK(fs::is_regular_file(root3 + "/.host-closure"));
+}
+
+TEST_CASE("link tree: names with dots stay, climbing out is refused", "[host][dpkg]") {
+  byre::testing::TempDir tmp;
+  make_link_tree(tmp.str() + "/a", {{"share/fish/completions/..fish", "/x"}, {"bin/.hidden", "/y"}}, {});
+  CHECK(fs::is_symlink(tmp.str() + "/a/share/fish/completions/..fish"));
+  int i = 0;
+  for (std::string bad : {"../x", "bin/../../x", "bin/./x", "/bin/x", "bin//x", ""})
+    CHECK_THROWS_AS(make_link_tree(tmp.str() + "/b" + std::to_string(i++), {{bad, "/x"}}, {}),
+                    std::invalid_argument);
 }

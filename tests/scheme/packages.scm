@@ -30,7 +30,8 @@
              (gnu packages base)
              (gnu packages certs)
              (gnu packages admin)
-             (gnu packages ssh))
+             (gnu packages ssh)
+             (gnu packages web))
 
 (define supported?
   (if (zero? (getuid))
@@ -237,6 +238,55 @@ package byre-test-absent-package, which is not installed")
                   (list (host-package "coreutils" #:name "broken"
                                       #:relocations '(("libexec/ls" "/usr/bin/no-ls")))))))))
     (string-contains text "package broken lacks /usr/bin/no-ls (for its libexec/ls)")))
+
+;;; Where entries meet: one link each, none beneath another.
+
+(test-equal "layout: a link to a host directory covers the files beneath it"
+  '(("sbin/nginx" . "/usr/sbin/nginx")
+    ("share/nginx/html" . "/usr/share/nginx/html"))
+  (package-layout '("/usr/sbin/nginx" "/usr/share/nginx/html/index.html")
+                  '(("share/nginx/html" . "/usr/share/nginx/html"))))
+
+(test-equal "layout: a relocation wins over a file of the package, at it or above it"
+  '(("bin/tool" . "/opt/tool")
+    ("lib/x/y" . "/opt/y"))
+  (package-layout '("/usr/bin/tool" "/usr/lib/x")
+                  '(("bin/tool" . "/opt/tool") ("lib/x/y" . "/opt/y"))))
+
+(test-equal "layout: two paths of the host that go to one entry make it once"
+  '(("bin/fortune" . "/usr/games/fortune"))
+  (package-layout '("/usr/bin/fortune" "/usr/games/fortune") '()))
+
+(test-assert "relocations that overlap: an error naming the package and both"
+  (let ((text (error-text
+               (lambda ()
+                 (check-host-packages
+                  (list (host-package "nginx" #:name "broken-nginx"
+                                      #:relocations
+                                      '(("share/nginx/html" "/usr/share/nginx/html")
+                                        ("share/nginx/html/index.html"
+                                         "/usr/share/nginx/html/index.html")))))))))
+    (and (string-contains text "package broken-nginx: its relocations share/nginx/html \
+and share/nginx/html/index.html overlap")
+         (string-contains text "hint:"))))
+
+(define (item-file item file)
+  (string-append item "/" file))
+
+(test-assert "nginx lowers: share/nginx/html leads to Debian's, sbin/nginx is there"
+  (let ((item (host-package->store-item store nginx)))
+    (and (equal? (readlink (item-file item "share/nginx/html")) "/usr/share/nginx/html")
+         (file-exists? (item-file item "share/nginx/html/index.html"))
+         (file-exists? (item-file item "sbin/nginx"))
+         (member '(directory "/usr/share/nginx/html")
+                 (read-host-closure (item-file item %host-closure-file))))))
+
+(test-assert "every package of the table lowers"
+  ;; Each one installed here (debian-packages installs them all).
+  (every (lambda (package)
+           (or (not (host-package-available? package))
+               (string? (host-package->store-item store package))))
+         (catalog-packages)))
 
 ;;; Profiles.
 
