@@ -41,6 +41,7 @@ INTEGRATION_TESTS =				\
   tests/integration/pack.sh			\
   tests/integration/herd.sh			\
   tests/integration/system-build.sh		\
+  tests/integration/system-container.sh		\
   tests/integration/attack-exec.sh
 
 TESTS += $(SCHEME_TESTS) $(INTEGRATION_TESTS)

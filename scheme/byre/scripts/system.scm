@@ -67,12 +67,16 @@ Options of 'container':
       --expose=SPEC      expose the host's file system read-only as SPEC
       --run              run the container now, until it stops
       --pid-file=FILE    with --run, write the PID of its init to FILE
+      --exec=COMMAND     with --run, once the services have started, run
+                         COMMAND (a shell command line) in the container,
+                         then stop it; exit with COMMAND's status
   -h, --help             display this help and exit
   -V, --version          display version information and exit
 
 Examples:
   byre system build examples/bare-bones.scm
   byre system container --run examples/bare-bones.scm
+  byre system container --run --exec='herd status' examples/bare-bones.scm
 ")
   (show-bug-report-information))
 
@@ -116,6 +120,9 @@ Examples:
         (option '("pid-file") #t #f
                 (lambda (opt name arg result)
                   (alist-cons 'pid-file arg result)))
+        (option '("exec") #t #f
+                (lambda (opt name arg result)
+                  (alist-cons 'exec arg result)))
         (option '(#\h "help") #f #f
                 (lambda _ (show-system-help) (exit 0)))
         (option '(#\V "version") #f #f
@@ -136,8 +143,9 @@ Examples:
                   (usage-error (format #f "~a is an option of 'byre system \
 container', not of '~a'" option action)
                                #:command "system")))
-              '(network? mapping run? pid-file)
-              '("--network" "--share/--expose" "--run" "--pid-file"))))
+              '(network? mapping run? pid-file exec)
+              '("--network" "--share/--expose" "--run" "--pid-file"
+                "--exec"))))
 
 (define %configuration-modules
   ;; What a configuration file sees before its own use-modules.
@@ -244,9 +252,13 @@ links" root))
                                (reverse opts)))
          (shared? (assq-ref opts 'network?)))
     (say-what-is-left-out os)
-    (when (and (assq-ref opts 'pid-file) (not (assq-ref opts 'run?)))
-      (usage-error "--pid-file is for --run" #:command "system"
-                   #:hint "the script itself takes --pid-file too"))
+    (for-each (lambda (key option)
+                (when (and (assq-ref opts key) (not (assq-ref opts 'run?)))
+                  (usage-error (format #f "~a is for --run" option)
+                               #:command "system"
+                               #:hint (format #f "the script itself takes \
+~a too" option))))
+              '(pid-file exec) '("--pid-file" "--exec"))
     (let ((script
            (call-with-error-handling
             (lambda ()
@@ -283,7 +295,11 @@ links" root))
                                  (filter-map (match-lambda
                                                (('pid-file . file) file)
                                                (_ #f))
-                                             (reverse opts))))))
+                                             (reverse opts)))
+                            (match (assq-ref opts 'exec)
+                              (#f '())
+                              (command
+                               (list (string-append "--exec=" command)))))))
             (else
              (display script)
              (newline))))))

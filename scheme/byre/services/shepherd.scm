@@ -345,21 +345,32 @@ the libraries they load."
                                       #:directories (append load compiled
                                                             extensions)))))))
 
-(define (byre-init-script)
-  ;; The text of bin/shepherd: byre's init (`byre init') with byre's
-  ;; modules found where this byre has them.
+(define (byre-script-text module procedure comment)
+  ;; The text of a Guile script that calls PROCEDURE of MODULE, a byre
+  ;; command's, with its arguments, byre's modules found where this byre
+  ;; has them.
   (string-append
    "#!" (host-guile-program) " --no-auto-compile\n!#\n"
-   ";; byre's init, compatible with GNU Shepherd's `shepherd'.\n"
+   ";; " comment "\n"
    (string-join (map object->string
                      (append (byre-program-prelude)
                              (list (with-byre-runtime
-                                    '((module-ref (resolve-interface
-                                                   '(byre scripts init))
-                                                  'byre-init)
+                                    `((module-ref (resolve-interface
+                                                   ',module)
+                                                  ',procedure)
                                       (cdr (command-line)))))))
                 "\n")
    "\n"))
+
+(define (byre-init-script)
+  ;; bin/shepherd: `byre init'.
+  (byre-script-text '(byre scripts init) 'byre-init
+                    "byre's init, compatible with GNU Shepherd's `shepherd'."))
+
+(define (byre-herd-script)
+  ;; bin/herd: `byre herd', for the system's own shells.
+  (byre-script-text '(byre scripts herd) 'byre-herd
+                    "byre's herd, compatible with GNU Shepherd's `herd'."))
 
 (define-record-type <byre-init-package>
   (make-byre-init-package)
@@ -372,9 +383,14 @@ the libraries they load."
      (let ((root (string-append directory "/byre-init")))
        (mkdir root)
        (mkdir (string-append root "/bin"))
-       (call-with-output-file (string-append root "/bin/shepherd")
-         (lambda (port) (display (byre-init-script) port)))
-       (chmod (string-append root "/bin/shepherd") #o555)
+       (for-each (match-lambda
+                   ((name text)
+                    (let ((file (string-append root "/bin/" name)))
+                      (call-with-output-file file
+                        (lambda (port) (display text port)))
+                      (chmod file #o555))))
+                 `(("shepherd" ,(byre-init-script))
+                   ("herd" ,(byre-herd-script))))
        (call-with-output-file (string-append root "/" host-closure-file-name)
          (lambda (port)
            (display (host-closure->string (byre-runtime-closure)) port)))
@@ -388,8 +404,8 @@ the libraries they load."
 
 (define (byre-init)
   "Return byre's init as a file-like object: a store item whose bin/shepherd
-runs `byre init' (Shepherd's options: --config, --socket, --logfile) with
-byre's modules, and that records, as host packages do, the host files a
+runs `byre init' (Shepherd's options: --config, --socket, --logfile) and
+bin/herd `byre herd', with byre's modules, and that records, as host packages do, the host files a
 container binds for it (the host's guile, byre's modules and extensions)."
   (make-byre-init-package))
 

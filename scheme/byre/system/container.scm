@@ -387,17 +387,78 @@ default, the current user's).  CONSOLE and STDIO are as for
 (define (%guile-program*)
   ((@ (byre host) host-guile-program)))
 
+(define %boot-timeout
+  ;; Seconds a system container's init has to open its socket and start
+  ;; its services before --exec gives up.
+  (make-parameter 300))
+
+(define (wait-for-boot pid)
+  ;; Return once the init of the container PID has started its services:
+  ;; its socket exists, and it answers a first command, which it reads
+  ;; only once its configuration file, and what it starts in the
+  ;; background, are done.  Raise an error if it exits first or takes
+  ;; more than %boot-timeout seconds.
+  (define root (string-append "/proc/" (number->string pid) "/root"))
+  (define socket (string-append root "/run/shepherd/socket"))
+  (define deadline (+ (current-time) (%boot-timeout)))
+  (let loop ()
+    (cond ((not (file-exists? (string-append "/proc/" (number->string pid))))
+           (raise (make-user-error "the system container exited before its \
+services started" '())))
+          ((> (current-time) deadline)
+           (raise (make-user-error "the system container's init did not \
+start its services within ~a seconds" (list (%boot-timeout)))))
+          ((file-exists? socket)
+           (let ((comm (resolve-interface '(byre build shepherd-comm))))
+             (let ((sock ((module-ref comm 'open-connection) socket)))
+               (dynamic-wind
+                 (const #t)
+                 (lambda ()
+                   ((module-ref comm 'write-command)
+                    ((module-ref comm 'shepherd-command) 'status 'root)
+                    sock)
+                   ((module-ref comm 'read-reply) sock))
+                 (lambda () (close-port sock))))))
+          (else
+           (usleep 20000)
+           (loop)))))
+
+(define %exec-environment
+  ;; What --exec's command finds in the container.
+  '("PATH=/run/setuid-programs:/run/current-system/profile/bin:\
+/run/current-system/profile/sbin"
+    "HOME=/root" "USER=root" "LOGNAME=root" "SHELL=/bin/sh" "LANG=C.UTF-8"))
+
+(define (exec-in-system pid command)
+  ;; Run COMMAND, a shell command line, in the system container PID with
+  ;; the system's bash; return its waitpid status.
+  (let ((bash (string-append "/proc/" (number->string pid)
+                             "/root/run/current-system/profile/bin/bash")))
+    (unless (file-exists? bash)
+      (raise (make-user-error "--exec: the system has no bash in its \
+profile to run ~s" (list command)
+                              #:hint "add bash to the packages of the \
+operating system")))
+    (container-exec pid (list "/run/current-system/profile/bin/bash"
+                              "-c" command)
+                    #:environment %exec-environment
+                    #:directory "/root")))
+
 (define* (run-system-container system file-systems
                                #:key (mappings '()) shared-network?
                                host-name (host-uids 65536)
                                store-directory state-directory
+                               exec-command
                                (pid-files '())
                                (process-spawned-hook (const #t)))
   "Run SYSTEM, a system directory, in a container (see
 system-container-spec), call PROCESS-SPAWNED-HOOK with its PID once it is
 started, write that PID to each of PID-FILES, and wait for it.  SIGINT and
 SIGTERM sent meanwhile go to its init, which stops every service and
-exits.  Return the container's waitpid status."
+exits.  With EXEC-COMMAND, a shell command line, run it in the container
+once its services have started, then stop the container.  Return the
+waitpid status of the container, or of EXEC-COMMAND when it is given and
+the container then stopped cleanly."
   (let* ((spec (system-container-spec system file-systems
                                       #:mappings mappings
                                       #:shared-network? shared-network?
@@ -405,15 +466,34 @@ exits.  Return the container's waitpid status."
                                       #:host-uids host-uids
                                       #:store-directory store-directory
                                       #:state-directory state-directory))
-         (pid (start-container spec)))
-    (call-with-relayed-signals* pid (container-spec-relayed-signals spec)
+         (pid (start-container spec))
+         (status #f))
+    (dynamic-wind
+      (const #t)
       (lambda ()
-        (for-each (lambda (file)
-                    (call-with-output-file file
-                      (lambda (port) (write pid port) (newline port))))
-                  pid-files)
-        (process-spawned-hook pid)
-        ((@@ (byre container) wait-status) pid)))))
+        (call-with-relayed-signals* pid (container-spec-relayed-signals spec)
+          (lambda ()
+            (for-each (lambda (file)
+                        (call-with-output-file file
+                          (lambda (port) (write pid port) (newline port))))
+                      pid-files)
+            (process-spawned-hook pid)
+            (let ((command-status
+                   (and exec-command
+                        (begin
+                          (wait-for-boot pid)
+                          (let ((status (exec-in-system pid exec-command)))
+                            (kill pid SIGTERM)
+                            status)))))
+              (set! status ((@@ (byre container) wait-status) pid))
+              (if (and command-status (zero? status))
+                  command-status
+                  status)))))
+      (lambda ()
+        ;; An error (say, --exec's) leaves no container behind.
+        (unless status
+          (false-if-exception (kill pid SIGKILL))
+          (false-if-exception ((@@ (byre container) wait-status) pid)))))))
 
 (define (call-with-relayed-signals* pid signals thunk)
   ((@@ (byre container) call-with-relayed-signals) pid signals thunk))
@@ -432,6 +512,9 @@ Run the system container this script was made for.
       --expose=SPEC      expose the host's file system read-only as SPEC
   -N, --network          share the host's network
       --pid-file=FILE    write the PID of the container's init to FILE
+      --exec=COMMAND     once the services have started, run COMMAND, a
+                         shell command line, in the container, then stop
+                         it; exit with COMMAND's status
   -h, --help             display this help and exit
 
 SIGINT or SIGTERM stops its services and the container.
@@ -457,7 +540,10 @@ SIGINT or SIGTERM stops its services and the container.
                   (alist-cons 'network? #t result)))
         (option '("pid-file") #t #f
                 (lambda (opt name arg result)
-                  (alist-cons 'pid-file arg result)))))
+                  (alist-cons 'pid-file arg result)))
+        (option '("exec") #t #f
+                (lambda (opt name arg result)
+                  (alist-cons 'exec arg result)))))
 
 (define (explain pid)
   (format (current-error-port) "\
@@ -523,6 +609,7 @@ STORE-DIRECTORY and STATE-DIRECTORY.  Exit with the container's status."
                                           #:store-directory store-directory
                                           #:state-directory state-directory
                                           #:pid-files (all 'pid-file)
+                                          #:exec-command (assq-ref opts 'exec)
                                           #:process-spawned-hook explain)))))
     (exit (or (status:exit-val status)
               (+ 128 (or (status:term-sig status) 0))))))
