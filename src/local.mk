@@ -27,8 +27,12 @@ libbyrecore_la_SOURCES +=			\
   src/seccomp/filter.cc				\
   src/cgroup/limits.hh				\
   src/cgroup/limits.cc				\
+  src/container/root-directory.hh		\
+  src/container/root-directory.cc		\
   src/process/helpers.hh			\
-  src/process/helpers.cc
+  src/process/helpers.cc			\
+  src/process/relay.hh				\
+  src/process/relay.cc
 
 libguile_byre_la_SOURCES +=			\
   src/guile/bindings.hh				\
@@ -36,9 +40,9 @@ libguile_byre_la_SOURCES +=			\
   src/guile/core.cc				\
   src/guile/container.cc			\
   src/guile/mount.cc				\
-  src/guile/caller.cc
+  src/guile/process.cc
 
-BYRE_SNARFED = src/guile/container.x src/guile/mount.x src/guile/caller.x
+BYRE_SNARFED = src/guile/container.x src/guile/mount.x src/guile/process.x
 BUILT_SOURCES += $(BYRE_SNARFED)
 CLEANFILES += $(BYRE_SNARFED)
 

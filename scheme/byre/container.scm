@@ -335,12 +335,18 @@ own (root, or a delegated cgroup).  The container is described by a
 (define (call-with-relayed-signals pid signals proc)
   "Call PROC while each of SIGNALS sent to this process is relayed to PID;
 a PID that has not exited %container-stop-grace milliseconds after the
-first relayed signal is killed.  The relay is done in C: a Scheme handler
-would run only once the waiting thread returns to Scheme."
+first relayed signal is killed.  Return what PROC returns.  The relay is
+done in C: a Scheme handler would run only once the waiting thread returns
+to Scheme.  Each container waited on has a relay of its own, so that
+containers waited on by several threads each get their own signals."
+  (define handle #f)
   (dynamic-wind
-    (lambda () (%install-signal-relay pid signals (%container-stop-grace)))
+    (lambda () (set! handle (%add-signal-relay pid signals (%container-stop-grace))))
     proc
-    (lambda () (%remove-signal-relay))))
+    (lambda ()
+      (when handle
+        (%remove-signal-relay handle)
+        (set! handle #f)))))
 
 (define (wait-status pid)
   (%wait-process pid))

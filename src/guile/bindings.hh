@@ -67,7 +67,7 @@ SCM from_strings(const std::vector<std::string>& strings);
 // The init functions of each binding file.
 void init_container();
 void init_mount();
-void init_caller();
+void init_process();
 void init_host();
 
 }  // namespace byre::guile

@@ -7,6 +7,6 @@
 extern "C" void init_byre() {
   byre::guile::init_container();
   byre::guile::init_mount();
-  byre::guile::init_caller();
+  byre::guile::init_process();
   byre::guile::init_host();
 }

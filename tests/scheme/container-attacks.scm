@@ -484,13 +484,14 @@ session, and its key, end with the command."
        ;; Once the trap is set, the shell ignores SIGTERM.
        (read-line in)
        (close-port in)
-       (dynamic-wind
-         (lambda () (%install-signal-relay pid (list SIGTERM) 200))
-         (lambda ()
-           ;; Relayed to the container, which ignores it: killed 200 ms later.
-           (kill (getpid) SIGTERM)
-           (status:term-sig (%wait-process pid)))
-         (lambda () (%remove-signal-relay)))))))
+       (let ((relay (%add-signal-relay pid (list SIGTERM) 200)))
+         (dynamic-wind
+           (const #t)
+           (lambda ()
+             ;; Relayed to the container, which ignores it: killed 200 ms later.
+             (kill (getpid) SIGTERM)
+             (status:term-sig (%wait-process pid)))
+           (lambda () (%remove-signal-relay relay))))))))
 
 ;;; Hole 11: limits.
 

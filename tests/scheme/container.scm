@@ -10,6 +10,7 @@
              (ice-9 ftw)
              (ice-9 match)
              (ice-9 rdelim)
+             (ice-9 threads)
              (srfi srfi-34)
              (srfi srfi-35)
              ((byre container-spec) #:select (container-spec->plan-data))
@@ -740,5 +741,37 @@
                 (primitive-exit (errno-of (lambda () (sethostname "x")))))
               #:lock-mounts? #f)))
 
+
+(skip-unless supported? "no user namespaces")
+(test-equal "two containers waited on by two threads: each gets its own signals"
+  '(7 8)
+  (match (pipe)
+    ((in . out)
+     (let* ((start (lambda (sig code)
+                     ;; A shell that exits with CODE on SIG, once it says
+                     ;; its trap is set.
+                     (call-with-new-thread
+                      (lambda ()
+                        (run-program-in-container
+                         (list "/bin/sh" "-c"
+                               (format #f "trap 'exit ~a' ~a; echo; \
+while :; do sleep 1; done" code (if (= sig SIGUSR1) "USR1" "USR2")))
+                         #:mounts host-binaries
+                         #:stdio (list #f out #f)
+                         #:relayed-signals (list sig))))))
+            (first (start SIGUSR1 7))
+            (second (start SIGUSR2 8)))
+       (read-line in)
+       (read-line in)
+       (close-port out)
+       ;; SIGUSR1 reaches the first container only; once its wait is over,
+       ;; the second container's relay of SIGUSR2 is still there (without
+       ;; it, SIGUSR2 would end this process).
+       (kill (getpid) SIGUSR1)
+       (let ((one (status:exit-val (join-thread first))))
+         (kill (getpid) SIGUSR2)
+         (let ((two (status:exit-val (join-thread second))))
+           (close-port in)
+           (list one two)))))))
 
 (test-end/exit "container")
