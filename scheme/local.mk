@@ -5,6 +5,7 @@
 
 BYRE_MODULES =					\
   scheme/byre/utils.scm			\
+  scheme/byre/ports.scm			\
   scheme/byre/records.scm			\
   scheme/byre/serialization.scm		\
   scheme/byre/progress.scm			\
@@ -13,6 +14,7 @@ BYRE_MODULES =					\
   scheme/byre/file-systems.scm			\
   scheme/byre/core.scm				\
   scheme/byre/store-core.scm			\
+  scheme/byre/base32.scm			\
   scheme/byre/container-spec.scm		\
   scheme/byre/container.scm			\
   scheme/byre/host.scm				\
@@ -310,7 +312,8 @@ do_subst = sed -e 's|@PACKAGE_NAME[@]|$(PACKAGE_NAME)|g'		\
   -e 's|@GZIP_PROGRAM[@]|$(GZIP_PROGRAM)|g'				\
   -e 's|@BZIP2_PROGRAM[@]|$(BZIP2_PROGRAM)|g'				\
   -e 's|@XZ_PROGRAM[@]|$(XZ_PROGRAM)|g'					\
-  -e 's|@ZSTD_PROGRAM[@]|$(ZSTD_PROGRAM)|g'
+  -e 's|@ZSTD_PROGRAM[@]|$(ZSTD_PROGRAM)|g'					\
+  -e 's|@LZIP_PROGRAM[@]|$(LZIP_PROGRAM)|g'
 
 scheme/byre/config.scm: $(srcdir)/scheme/byre/config.scm.in Makefile
 	$(AM_V_GEN)$(MKDIR_P) $(@D) && $(do_subst) $< > $@.tmp && mv $@.tmp $@
@@ -355,7 +358,7 @@ install-data-hook:
 
 # (byre store) and what imports it load the store extension when compiled.
 scheme/byre/store.go scheme/byre/scripts/gc.go modules/guix/store.go \
-  modules/guix/base32.go scheme/byre/derivations.go scheme/byre/gexp.go \
+  modules/guix/base32.go scheme/byre/base32.go scheme/byre/derivations.go scheme/byre/gexp.go \
   scheme/byre/system/container.go scheme/byre/scripts/eval.go \
   scheme/byre/oci.go scheme/byre/pack.go scheme/byre/scripts/pack.go \
   modules/guix/gexp.go modules/guix/derivations.go \

@@ -1,10 +1,11 @@
 ;;; SPDX-License-Identifier: GPL-3.0-or-later
 ;;; Copyright (C) 2026 the byre authors
 ;;; Guix's (guix utils), provided by byre: a façade that re-exports
-;;; (byre utils) under the names Guix users write.
+;;; (byre utils) and (byre ports) under the names Guix users write.
 
 (define-module (guix utils)
   #:use-module (byre utils)
+  #:use-module (byre ports)
   #:re-export (call-with-temporary-directory
                call-with-temporary-output-file
                with-atomic-file-output
@@ -20,4 +21,22 @@
                version-major
                string-distance
                string-closest
-               string-replace-substring))
+               string-replace-substring
+               version-prefix?
+               version-unique-prefix
+               guile-version>?
+               gnu-triplet->nix-system
+               package-name->name+version
+               strip-keyword-arguments
+               ensure-keyword-arguments
+               default-keyword-arguments
+               substitute-keyword-arguments
+               readlink*
+               edit-expression
+               filtered-port
+               compressed-port
+               decompressed-port
+               compressed-output-port
+               call-with-compressed-output-port
+               call-with-decompressed-port
+               canonical-newline-port))

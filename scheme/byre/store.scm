@@ -6,6 +6,7 @@
 
 (define-module (byre store)
   #:use-module (byre store-core)
+  #:use-module (byre base32)
   #:use-module (byre store-directory)
   #:use-module (byre diagnostics)
   #:use-module (srfi srfi-1)
@@ -76,8 +77,6 @@
             store-path
             output-path
             fixed-output-path
-            bytevector->nix-base32-string
-            nix-base32-string->bytevector
             sha256
 
             ;; Garbage collection.
@@ -115,7 +114,9 @@
 
             ;; Checks.
             verify-store
-            store-problems))
+            store-problems)
+  #:re-export (bytevector->nix-base32-string
+               nix-base32-string->bytevector))
 
 ;;; Commentary:
 ;;;
@@ -721,16 +722,6 @@ or #f if PATH is not a syntactically valid store file name."
     (and (direct-store-path? item)
          (substring item (+ 1 (string-length (%store-prefix)))
                     (+ 1 32 (string-length (%store-prefix)))))))
-
-(define (bytevector->nix-base32-string bv)
-  "Return BV, a bytevector, in Nix's base32 encoding (as Guix's (guix
-base32) does)."
-  (%nix-base32-encode bv))
-
-(define (nix-base32-string->bytevector string)
-  "Return the bytevector that STRING, in Nix's base32 encoding, stands for;
-raise an error if STRING is not valid nix-base32."
-  (%nix-base32-decode string))
 
 (define (sha256 bv)
   "Return the SHA-256 of BV, a bytevector, as a 32-byte bytevector."

@@ -20,6 +20,7 @@
   #:use-module (srfi srfi-1)
   #:use-module (ice-9 match)
   #:use-module (ice-9 string-fun)
+  #:use-module ((ice-9 textual-ports) #:select (get-string-all))
   #:export (call-with-temporary-directory
             call-with-temporary-output-file
             with-atomic-file-output
@@ -35,9 +36,22 @@
             version-prefix
             version-major+minor
             version-major
+            version-prefix?
+            version-unique-prefix
+            guile-version>?
+
+            gnu-triplet->nix-system
+            package-name->name+version
+
+            strip-keyword-arguments
+            ensure-keyword-arguments
+            default-keyword-arguments
+            substitute-keyword-arguments
 
             string-distance
-            string-closest)
+            string-closest
+            readlink*
+            edit-expression)
   #:re-export (string-replace-substring))
 
 ;;; Commentary:
@@ -272,9 +286,11 @@ A into B."
                                      0 1)))))
           (loop (+ i 1) next)))))
 
-(define (string-closest word candidates)
-  "Return the string of CANDIDATES closest to WORD (within a distance of a
-third of its length, at least 2), or #f when none is close."
+(define* (string-closest word candidates #:key threshold)
+  "Return the string of CANDIDATES closest to WORD, the first of equally
+close ones, or #f when none is close: closer than THRESHOLD when it is
+given (as Guix's #:threshold), else within a third of WORD's length (at
+least 2)."
   (let ((best (fold (lambda (candidate best)
                       (let ((distance (string-distance word candidate)))
                         (if (or (not best) (< distance (cdr best)))
@@ -282,7 +298,225 @@ third of its length, at least 2), or #f when none is close."
                             best)))
                     #f candidates)))
     (and best
-         (<= (cdr best) (max 2 (quotient (string-length word) 3)))
+         (if threshold
+             (< (cdr best) threshold)
+             (<= (cdr best) (max 2 (quotient (string-length word) 3))))
          (car best))))
+
+(define (version-prefix? prefix version)
+  "Return #t if the dot-separated parts of PREFIX, a version string, are
+the first parts of VERSION: \"4.1\" is a prefix of \"4.1.2\" and of
+\"4.1\", not of \"4.16\" nor of \"4\"."
+  (let ((prefix (string-split prefix #\.))
+        (version (string-split version #\.)))
+    (and (<= (length prefix) (length version))
+         (every string=? prefix version))))
+
+(define (version-unique-prefix version versions)
+  "Return the shortest prefix of VERSION, in whole dot-separated parts,
+that is a prefix of no other element of VERSIONS, or \"\" when VERSIONS
+has no other element (so the name alone is unique)."
+  (let ((others (delete version versions))
+        (parts (string-split version #\.)))
+    (if (null? others)
+        ""
+        (let loop ((n 1))
+          (let ((prefix (string-join (list-head parts n) ".")))
+            (if (or (= n (length parts))
+                    (not (any (lambda (other) (version-prefix? prefix other))
+                              others)))
+                prefix
+                (loop (+ n 1))))))))
+
+(define (guile-version>? version)
+  "Return #t if the running Guile's effective version (such as \"3.0\")
+is newer than VERSION, a version string."
+  (version>? (effective-version) version))
+
+
+;;;
+;;; System names and package specifications.
+;;;
+
+(define (gnu-triplet->nix-system triplet)
+  "Return the system name, as Guix writes it, of TRIPLET, a GNU triplet:
+\"x86_64-linux\" for \"x86_64-unknown-linux-gnu\", \"i686-gnu\" for
+\"i586-gnu0.3\" (the kernel part loses its version)."
+  (let* ((parts (string-split triplet #\-))
+         (cpu (car parts))
+         (rest (cdr parts)))
+    (string-append
+     (cond ((member cpu '("i386" "i486" "i586" "i686")) "i686")
+           ((and (string-prefix? "arm" cpu)
+                 (any (lambda (part) (string-suffix? "eabihf" part)) rest))
+            "armhf")
+           (else cpu))
+     "-"
+     (cond ((null? rest) "unknown")
+           ((any (lambda (part) (string-prefix? "linux" part)) rest) "linux")
+           (else (string-trim-right (last rest)
+                                    (char-set-union char-set:digit
+                                                    (char-set #\.))))))))
+
+(define (package-name->name+version spec)
+  "Return two values: the name and the version of SPEC, a package
+specification \"NAME@VERSION\" as Guix's commands take it; the version is
+#f when SPEC has no \"@\"."
+  (match (string-rindex spec #\@)
+    (#f (values spec #f))
+    (at (values (substring spec 0 at) (substring spec (+ at 1))))))
+
+
+;;;
+;;; Keyword arguments, as build systems pass them around.
+;;;
+
+(define (keyword-argument-index args keyword)
+  "Return the index in ARGS of KEYWORD when it stands as a keyword (not as
+the value of another keyword), or #f."
+  (let loop ((args args) (index 0))
+    (match args
+      (() #f)
+      (((? keyword? key) value . rest)
+       (if (eq? key keyword) index (loop rest (+ index 2))))
+      ((_ . rest) (loop rest (+ index 1))))))
+
+(define (set-keyword-argument args keyword value)
+  "Return ARGS with the value of KEYWORD, which ARGS has, replaced by VALUE."
+  (let ((index (keyword-argument-index args keyword)))
+    (append (list-head args (+ index 1))
+            (list value)
+            (list-tail args (+ index 2)))))
+
+(define (strip-keyword-arguments keywords args)
+  "Return ARGS, a list of arguments, without the keywords of KEYWORDS and
+the value after each."
+  (let loop ((args args) (result '()))
+    (match args
+      (() (reverse result))
+      (((? keyword? key) value . rest)
+       (loop rest (if (memq key keywords) result (cons* value key result))))
+      ((head . rest) (loop rest (cons head result))))))
+
+(define (ensure-keyword-arguments args kw/values)
+  "Return ARGS, a keyword argument list, with each keyword of KW/VALUES
+(another one) set to its value there: replaced where ARGS has it, added at
+the end where it does not."
+  (let loop ((kw/values kw/values) (args args))
+    (match kw/values
+      (() args)
+      (((? keyword? key) value . rest)
+       (loop rest (if (keyword-argument-index args key)
+                      (set-keyword-argument args key value)
+                      (append args (list key value))))))))
+
+(define (default-keyword-arguments args defaults)
+  "Return ARGS, a keyword argument list, with each keyword of DEFAULTS that
+ARGS lacks added in front with its value in DEFAULTS."
+  (let loop ((defaults defaults) (args args))
+    (match defaults
+      (() args)
+      (((? keyword? key) value . rest)
+       (loop rest (if (keyword-argument-index args key)
+                      args
+                      (cons* key value args)))))))
+
+(define (substitute-keyword-arguments* args clauses)
+  "Apply CLAUSES, a list of (KEYWORD DEFAULT PROC), to ARGS in order: the
+value of each KEYWORD ARGS has becomes (PROC VALUE); a missing one is added
+in front as (PROC (DEFAULT)) when DEFAULT is a thunk, left out when it is
+#f."
+  (fold (lambda (clause args)
+          (match clause
+            ((key default proc)
+             (cond ((keyword-argument-index args key)
+                    => (lambda (index)
+                         (set-keyword-argument args key
+                                               (proc (list-ref args (+ index 1))))))
+                   (default (cons* key (proc (default)) args))
+                   (else args)))))
+        args
+        clauses))
+
+(define-syntax substitute-keyword-arguments
+  (syntax-rules ()
+    "Return ARGS, a keyword argument list, with the value of each KEYWORD
+replaced by EXP, evaluated with VAR bound to the old value.  A clause with
+a DEFAULT adds KEYWORD when ARGS lacks it, VAR then bound to DEFAULT:
+
+  (substitute-keyword-arguments '(#:tests? #t)
+    ((#:tests? _) #f)
+    ((#:flags flags ''()) (cons \"-j2\" flags)))
+  ⇒ (#:flags (\"-j2\") #:tests? #f)"
+    ((_ args ((keyword var default ...) exp) ...)
+     (substitute-keyword-arguments* args
+                                    (list (list keyword
+                                                (keyword-default default ...)
+                                                (lambda (var) exp))
+                                          ...)))))
+
+(define-syntax keyword-default
+  (syntax-rules ()
+    ((_) #f)
+    ((_ default) (lambda () default))))
+
+
+;;;
+;;; Files.
+;;;
+
+(define (readlink* file)
+  "Return the file name that FILE finally names: FILE itself if it is not
+a symbolic link, else its target (relative targets taken from the link's
+directory), followed in turn.  Raise a system-error if FILE or a target
+does not exist, and ELOOP after 40 links, as the kernel would."
+  (let loop ((file file) (links 0))
+    (if (not (eq? 'symlink (stat:type (lstat file))))
+        file
+        (if (= links 40)
+            (throw 'system-error "readlink*" "~A: ~S"
+                   (list (strerror ELOOP) file) (list ELOOP))
+            (let ((target (readlink file)))
+              (loop (if (string-prefix? "/" target)
+                        target
+                        (string-append (dirname file) "/" target))
+                    (+ links 1)))))))
+
+(define* (edit-expression source-properties proc #:key (encoding "UTF-8"))
+  "Replace, in place, the text of the expression of a file that
+SOURCE-PROPERTIES (an alist with filename, line and column counted from 0,
+as `source-properties' returns) points to, by what PROC, given that text,
+returns.  The file is replaced atomically; the rest is kept byte for byte.
+Raise an error if the file has no expression there."
+  (let* ((file (assq-ref source-properties 'filename))
+         (line (assq-ref source-properties 'line))
+         (column (assq-ref source-properties 'column))
+         (text (call-with-input-file file
+                 (lambda (port)
+                   (set-port-encoding! port encoding)
+                   (get-string-all port))))
+         (start (let loop ((index 0) (current 0))
+                  (cond ((= current line) (+ index column))
+                        ((string-index text #\newline index)
+                         => (lambda (end) (loop (+ end 1) (+ current 1))))
+                        (else
+                         (error (format #f "~a:~a:~a: no such line in the file"
+                                        file (+ line 1) column))))))
+         (end (call-with-input-string (substring text start)
+                (lambda (port)
+                  (when (eof-object? (read port))
+                    (error (format #f "~a:~a:~a: no expression there"
+                                   file (+ line 1) column)))
+                  ;; What `read' left says where the expression ends.
+                  (- (string-length text)
+                     (match (get-string-all port)
+                       ((? eof-object?) 0)
+                       (rest (string-length rest))))))))
+    (with-atomic-file-output file
+      (lambda (port)
+        (set-port-encoding! port encoding)
+        (display (substring text 0 start) port)
+        (display (proc (substring text start end)) port)
+        (display (substring text end) port)))))
 
 ;;; utils.scm ends here
