@@ -105,6 +105,7 @@ FACADE_MODULES =				\
   modules/guix/modules.scm			\
   modules/guix/config.scm			\
   modules/guix/serialization.scm		\
+  modules/guix/diagnostics.scm			\
   modules/guix.scm				\
   modules/guix/repl.scm				\
   modules/gnu/system/linux-container.scm	\
@@ -274,13 +275,13 @@ dist_facadeguix_DATA = modules/guix/monads.scm modules/guix/monad-repl.scm \
   modules/guix/store.scm modules/guix/base32.scm modules/guix/utils.scm \
   modules/guix/gexp.scm modules/guix/derivations.scm modules/guix/modules.scm \
   modules/guix/repl.scm modules/guix/config.scm modules/guix/profiles.scm \
-  modules/guix/serialization.scm
+  modules/guix/serialization.scm modules/guix/diagnostics.scm
 facadeguixobjdir = $(facadeobjectdir)/guix
 facadeguixobj_DATA = modules/guix/monads.go modules/guix/monad-repl.go \
   modules/guix/store.go modules/guix/base32.go modules/guix/utils.go \
   modules/guix/gexp.go modules/guix/derivations.go modules/guix/modules.go \
   modules/guix/repl.go modules/guix/config.go modules/guix/profiles.go \
-  modules/guix/serialization.go
+  modules/guix/serialization.go modules/guix/diagnostics.go
 # (guix) itself, at the top of the façades.
 facadedir = $(facademoduledir)
 facadeobjdir = $(facadeobjectdir)

@@ -12,6 +12,7 @@
   #:use-module ((byre monads) #:select (%store-monad store-bind store-return
                                         store-lift run-with-store
                                         text-file interned-file
+                                        references* query-path-info*
                                         store-lower current-system
                                         set-current-system
                                         current-target-system
@@ -24,6 +25,8 @@
                run-with-store
                text-file
                interned-file
+               references*
+               query-path-info*
                store-lower
                current-system
                set-current-system
@@ -102,4 +105,7 @@
                live-paths
                dead-paths
 
-               verify-store))
+               verify-store
+               optimise-store
+               query-path-hash
+               current-build-output-port))

@@ -65,6 +65,7 @@
 
             start-container
             run-container-spec
+            call-with-relayed-signals
 
             run-container
             call-with-container

@@ -14,6 +14,7 @@
 (define-module (byre derivations)
   #:use-module (byre store)
   #:use-module ((byre store-core) #:select (%file-hash))
+  #:use-module ((byre core) #:select (%wait-process))
   #:use-module ((byre monads) #:select (%guile-for-build))
   #:use-module (byre container)
   #:use-module ((byre host) #:select (%host-mounts add-host-item-mounts))
@@ -21,7 +22,7 @@
   #:use-module ((byre utils) #:select (call-with-temporary-directory))
   #:use-module (ice-9 match)
   #:use-module (ice-9 rdelim)
-  #:use-module ((ice-9 threads) #:select (current-processor-count))
+  #:use-module (ice-9 threads)
   #:use-module (ice-9 textual-ports)
   #:use-module (ice-9 vlist)
   #:use-module (rnrs bytevectors)
@@ -888,7 +889,8 @@ byre has none" (derivation-builder drv)))))
                         ;; nothing (not the user's terminal), and runs
                         ;; under byre-init, which passes it the signals
                         ;; that stop a build.
-                        (run-container-spec
+                        (run-build-container
+                         store log-file
                          (container-spec
                            (program (cons (derivation-builder drv)
                                           (derivation-builder-arguments drv)))
@@ -910,9 +912,11 @@ byre has none" (derivation-builder drv)))))
                                      message kept)
                              rest)))
              (raise (apply build-failure drv message rest))))
-       (unless (zero? status)
+       (unless (eqv? status 0)
          (fail (format #f "~a; last lines of ~a:~%~a"
-                         (cond ((status:exit-val status)
+                         (cond ((symbol? status)
+                                (build-limit-message store status))
+                               ((status:exit-val status)
                                 => (cut format #f "builder exit status ~a" <>))
                                ((status:term-sig status)
                                 => (cut format #f "builder killed by signal ~a" <>))
@@ -950,6 +954,87 @@ output `~a' differs" (derivation-file-name drv) path)))))
                             #:deriver (derivation-file-name drv))
            (check-references store drv output path)))
         outputs)))))))
+
+(define (build-limit-message store limit)
+  "Say why a build was stopped at LIMIT, 'timeout or 'max-silent-time."
+  (match limit
+    ('timeout
+     (format #f "timed out after ~a seconds (the build option timeout)"
+             (store-connection-build-option store 'timeout)))
+    ('max-silent-time
+     (format #f "timed out after ~a seconds of silence (the build option \
+max-silent-time)"
+             (store-connection-build-option store 'max-silent-time)))))
+
+(define (run-build-container store log-file spec)
+  "Run the build container SPEC and return its waitpid status, or the
+symbol 'timeout or 'max-silent-time when STORE's build options of those
+names (seconds, or #f) made it stop: the build ran longer than timeout,
+or LOG-FILE, where it writes, did not grow for max-silent-time.  The
+container is killed then, and reaped whatever the exit path."
+  (define timeout (store-connection-build-option store 'timeout #f))
+  (define silence (store-connection-build-option store 'max-silent-time #f))
+  (if (not (or timeout silence))
+      (run-container-spec spec)
+      (let* ((pid (start-container spec))
+             (mutex (make-mutex))
+             (exited (make-condition-variable))
+             (status #f)
+             ;; The waiting thread reaps PID (with the container core's
+             ;; own wait) and says so; this thread watches the clock.
+             (waiter (call-with-new-thread
+                      (lambda ()
+                        (let ((result (%wait-process pid)))
+                          (with-mutex mutex
+                            (set! status result)
+                            (signal-condition-variable exited)))))))
+        (define (now) (exact->inexact (/ (get-internal-real-time)
+                                         internal-time-units-per-second)))
+        (define (log-size)
+          (or (false-if-exception (stat:size (stat log-file))) 0))
+        (define (wait-until deadline)
+          ;; #t once PID is reaped, #f at DEADLINE (seconds of `now').
+          (let* ((delay (max 0 (- deadline (now))))
+                 (t (gettimeofday))
+                 (usec (+ (cdr t) (inexact->exact (round (* 1e6 delay))))))
+            (with-mutex mutex
+              (let loop ()
+                (cond (status #t)
+                      ((wait-condition-variable
+                        exited mutex
+                        (cons (+ (car t) (quotient usec 1000000))
+                              (remainder usec 1000000)))
+                       (loop))
+                      (else (->bool status)))))))
+        (define start (now))
+        (dynamic-wind
+          (const #t)
+          (lambda ()
+            (call-with-relayed-signals pid (container-spec-relayed-signals spec)
+              (lambda ()
+                (let loop ((size (log-size)) (last-output start))
+                  ;; Wake up at the nearest limit, or at least once a
+                  ;; second to see whether the log grew.
+                  (let* ((limits (filter-map identity
+                                             (list (and timeout (+ start timeout))
+                                                   (and silence (+ last-output silence)))))
+                         (deadline (min (+ (now) 1) (apply min limits))))
+                    (if (wait-until deadline)
+                        status
+                        (let ((new-size (log-size)) (t (now)))
+                          (cond ((and timeout (>= t (+ start timeout)))
+                                 'timeout)
+                                ((and silence (= new-size size)
+                                      (>= t (+ last-output silence)))
+                                 'max-silent-time)
+                                ((= new-size size) (loop size last-output))
+                                (else (loop new-size t))))))))))
+          (lambda ()
+            ;; Stopped at a limit, or left through an exception or a
+            ;; signal: the container goes, and the waiter reaps it.
+            (unless (with-mutex mutex status)
+              (false-if-exception (kill pid SIGKILL)))
+            (join-thread waiter))))))
 
 (define (leaked-environment drv)
   "Return the NAME=VALUE strings of the caller's environment variables that
@@ -995,24 +1080,53 @@ derivations, whose result must not depend on the caller."
     (force-output (current-error-port))))
 
 (define (report-build-end store drv)
-  (when (>= (%build-verbosity) 2)
-    (let ((log (derivation-build-log-file store drv)))
-      (when (file-exists? log)
-        (call-with-input-file log
-          (lambda (port)
-            (display (get-string-all port) (current-error-port))))))))
+  "Copy the build log of DRV to `current-build-output-port' when it was
+given, or to the error port at `%build-verbosity' 2; bytes that are not
+UTF-8 are read as U+FFFD."
+  (let ((output (current-build-output-port))
+        (log (derivation-build-log-file store drv)))
+    (when (and (or (not (default-build-output-port? output))
+                   (>= (%build-verbosity) 2))
+               (file-exists? log))
+      (let ((text (call-with-input-file log
+                    (lambda (port)
+                      (set-port-encoding! port "UTF-8")
+                      (set-port-conversion-strategy! port 'substitute)
+                      (get-string-all port)))))
+        (display text (if (default-build-output-port? output)
+                          (current-error-port)
+                          output))))))
 
 (define (derivation-built? store drv)
   (every (match-lambda ((_ . path) (valid-path? store path)))
          (derivation->output-paths drv)))
 
 (define* (derivation-build-plan store inputs
-                                #:key (substitutable-info (const #f)))
+                                #:key (mode 0)
+                                (substitutable-info (const #f)))
   "Return two values: the derivations that must be built to make INPUTS, a
 list of <derivation-input>, valid in STORE, each after the derivations it
 needs; and the substitutes to download instead, the true values of
 (SUBSTITUTABLE-INFO ITEM) for the outputs of substitutable derivations.
-byre has no substitutes: by default nothing is downloaded."
+byre has no substitutes: by default nothing is downloaded.  In MODE 2
+(`(build-mode check)'), the derivations of INPUTS themselves are built
+again even when valid, as `build-derivations' checks them; their inputs
+only when they are not valid."
+  (define top-level
+    (if (eqv? mode 2)
+        (map (compose derivation-file-name derivation-input-derivation) inputs)
+        '()))
+  (define (valid? input)
+    (and (not (member (derivation-file-name (derivation-input-derivation input))
+                      top-level))
+         (valid-derivation-input? store input)))
+  (unless (memv mode '(0 2))
+    (raise (condition
+            (&store-protocol-error (message "unsupported build mode")
+                                   (status 1))
+            (&message
+             (message (format #f "build mode ~s is not supported: byre \
+builds (mode 0) and checks (mode 2), it cannot repair" mode))))))
   (let loop ((inputs inputs) (build '()) (download '()) (seen vlist-null))
     (match inputs
       (() (values (reverse build) (reverse download)))
@@ -1020,7 +1134,7 @@ byre has no substitutes: by default nothing is downloaded."
        (let* ((drv (derivation-input-derivation input))
               (key (derivation-file-name drv)))
          (cond
-          ((or (vhash-assoc key seen) (valid-derivation-input? store input))
+          ((or (vhash-assoc key seen) (valid? input))
            (loop rest build download seen))
           ((and (substitutable-derivation? drv)
                 (let ((infos (map substitutable-info
@@ -1081,27 +1195,46 @@ the build handler (inputs are built as part of what was asked)."
             (&message
              (message (format #f "build mode ~s is not supported: byre \
 builds (mode 0) and checks (mode 2), it cannot repair" mode))))))
-  (let loop ((pending (map ->derivation derivations)) (done vlist-null))
-    (match pending
-      (() #t)
-      ((drv . rest)
-       (let ((file (derivation-file-name drv)))
-         (cond ((vhash-assoc file done) (loop rest done))
-               ((and (derivation-built? store drv) (not check?))
-                (loop rest (vhash-cons file #t done)))
-               (else
-                ;; Inputs first; then this one.
-                (let ((inputs (map derivation-input-derivation
-                                   (derivation-inputs drv))))
-                  (build-derivations* store inputs)
-                  (add-temp-root store file)
-                  (if (and check? (not (derivation-built? store drv)))
-                      ;; Nothing to compare with: an ordinary build.
-                      (build-derivations* store (list drv))
-                      (begin
-                        (report-build-start drv)
-                        (dynamic-wind
-                          (const #t)
-                          (lambda () (build-one store drv #:check? check?))
-                          (lambda () (report-build-end store drv)))))
-                  (loop rest (vhash-cons file #t done))))))))))
+  (define keep-going? (store-connection-build-option store 'keep-going? #f))
+  (define done (make-hash-table))       ;.drv file name → #t
+  (define failed (make-hash-table))     ;.drv file name → #t
+  (define first-failure #f)
+  (define (build! drv check?)
+    ;; Build DRV after its inputs; return #t, or #f when it or an input
+    ;; failed under keep-going (the failure is kept for the end).
+    (let ((file (derivation-file-name drv)))
+      (cond ((hash-ref done file) #t)
+            ((hash-ref failed file) #f)
+            ((and (not check?) (derivation-built? store drv))
+             (hash-set! done file #t)
+             #t)
+            ;; Every input is tried, even after one failed, under
+            ;; keep-going; without it the first failure has been raised.
+            ((not (every identity
+                         (map (lambda (input)
+                                (build! (derivation-input-derivation input) #f))
+                              (derivation-inputs drv))))
+             (hash-set! failed file #t)
+             #f)
+            (else
+             (add-temp-root store file)
+             (guard (c ((and keep-going? (store-protocol-error? c))
+                        (hash-set! failed file #t)
+                        (unless first-failure (set! first-failure c))
+                        #f))
+               (if (and check? (not (derivation-built? store drv)))
+                   ;; Nothing to compare with: an ordinary build.
+                   (build! drv #f)
+                   (begin
+                     (report-build-start drv)
+                     (dynamic-wind
+                       (const #t)
+                       (lambda () (build-one store drv #:check? check?))
+                       (lambda () (report-build-end store drv)))
+                     (hash-set! done file #t)
+                     #t)))))))
+  (for-each (lambda (drv) (build! drv check?))
+            (map ->derivation derivations))
+  (when first-failure
+    (raise first-failure))
+  #t)

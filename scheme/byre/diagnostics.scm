@@ -5,6 +5,7 @@
 ;;; (byre diagnostics): errors users can act on.
 
 (define-module (byre diagnostics)
+  #:use-module (srfi srfi-11)
   #:use-module (srfi srfi-35)
   #:use-module ((ice-9 exceptions)
                 #:select (exception-with-message?
@@ -29,7 +30,13 @@
 
             make-user-error
             location->string
-            report-condition))
+            report-condition
+
+            guix-warning-port
+            diagnostic-warning
+            diagnostic-info
+            diagnostic-error
+            diagnostic-leave))
 
 ;;; Commentary:
 ;;;
@@ -129,5 +136,69 @@ return unspecified."
   (format port "~@[~a: ~]~a ~a~%" where error-word message)
   (when (fix-hint? condition)
     (format port "~a ~a~%" hint-word (condition-fix-hint condition))))
+
+;;;
+;;; Guix's (guix diagnostics): warnings and errors on `guix-warning-port'.
+;;;
+
+(define guix-warning-port
+  ;; Where the messages below go, as with Guix.  Unless parameterized, a
+  ;; port that writes to the current warning port of the moment, so that
+  ;; parameterizing either one catches them.
+  (make-parameter
+   (make-soft-port
+    (vector (lambda (char) (write-char char (current-warning-port)))
+            (lambda (string) (display string (current-warning-port)))
+            (lambda () (force-output (current-warning-port)))
+            #f #f)
+    "w")))
+
+(define (print-diagnostic word arguments)
+  "Print on (guix-warning-port) the message ARGUMENTS describe, [LOCATION]
+FORMAT-STRING ARGUMENT..., LOCATION a source-properties alist (or #f):
+\"FILE:LINE:COLUMN: WORD MESSAGE\", or \"byre: WORD MESSAGE\" without a
+location.  The line is ended if FORMAT-STRING does not end it."
+  (let*-values (((location format-string rest)
+                 (match arguments
+                   (((? string? format-string) . rest)
+                    (values #f format-string rest))
+                   ((location (? string? format-string) . rest)
+                    (values location format-string rest))
+                   (_ (throw 'wrong-type-arg 'print-diagnostic
+                             "expected [LOCATION] FORMAT-STRING ARGUMENT...: ~s"
+                             (list arguments) (list arguments)))))
+                ((port) (guix-warning-port)))
+    (format port "~a: ~a"
+            (or (location->string location) "byre")
+            (if (string-null? word) "" (string-append word " ")))
+    (apply format port format-string rest)
+    (unless (or (string-suffix? "~%" format-string)
+                (string-suffix? "\n" format-string))
+      (newline port))))
+
+(define (diagnostic-warning . arguments)
+  "Print a warning, ARGUMENTS being [LOCATION] FORMAT-STRING ARGUMENT...,
+on (guix-warning-port): Guix's `warning'.
+
+  (diagnostic-warning '((filename . \"os.scm\") (line . 3) (column . 2))
+                      \"~a: unknown field~%\" 'kernel)
+  prints  os.scm:4:2: warning: kernel: unknown field"
+  (print-diagnostic "warning:" arguments))
+
+(define (diagnostic-info . arguments)
+  "Print a message, ARGUMENTS being [LOCATION] FORMAT-STRING ARGUMENT...,
+on (guix-warning-port): Guix's `info'."
+  (print-diagnostic "" arguments))
+
+(define (diagnostic-error . arguments)
+  "Print an error, ARGUMENTS being [LOCATION] FORMAT-STRING ARGUMENT...,
+on (guix-warning-port): Guix's `report-error'."
+  (print-diagnostic "error:" arguments))
+
+(define (diagnostic-leave . arguments)
+  "Print an error as `diagnostic-error' does and exit with status 1:
+Guix's `leave'."
+  (apply diagnostic-error arguments)
+  (exit 1))
 
 ;;; diagnostics.scm ends here

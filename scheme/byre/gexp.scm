@@ -16,6 +16,7 @@
   #:use-module (byre monads)
   #:use-module (byre derivations)
   #:use-module ((byre utils) #:select (call-with-temporary-directory))
+  #:use-module ((byre diagnostics) #:select (guix-warning-port))
   #:use-module (ice-9 match)
   #:use-module (srfi srfi-1)
   #:use-module (srfi srfi-26)
@@ -448,7 +449,7 @@ empty list if GEXP is not a gexp."
                  modules)
     (() #t)
     (suspects
-     (format (current-warning-port) "~awarning: importing module~a ~a from the host~%"
+     (format (guix-warning-port) "~awarning: importing module~a ~a from the host~%"
              (match (gexp-location gexp)
                (#f "")
                (location (format #f "~a:~a:~a: "

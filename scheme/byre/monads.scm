@@ -22,7 +22,8 @@
   #:use-module ((system syntax) #:select (syntax-local-binding))
   ;; (byre store) loads the store extension; procedures that do not touch
   ;; the store must work without it.
-  #:autoload (byre store) (add-text-to-store add-to-store)
+  #:autoload (byre store) (add-text-to-store add-to-store
+                                   references query-path-info)
   #:export (;; Monads.
             define-monad
             monad?
@@ -70,6 +71,8 @@
             run-with-store
             text-file
             interned-file
+            references*
+            query-path-info*
             store-lower
             current-system
             set-current-system
@@ -649,5 +652,17 @@ by default all are."
                           recursive? "sha256" file
                           #:select? select?)
             store)))
+
+(define (references* item)
+  "Return, as a monadic value, the list of the store items ITEM, a valid
+store item, refers to (the store monad's `references')."
+  (lambda (store)
+    (values (references store item) store)))
+
+(define (query-path-info* item)
+  "Return, as a monadic value, the <path-info> of ITEM, a valid store item
+(the store monad's `query-path-info')."
+  (lambda (store)
+    (values (query-path-info store item) store)))
 
 ;;; monads.scm ends here

@@ -112,7 +112,11 @@
             export-paths
             import-paths
 
-            ;; Checks.
+            ;; Checks and deduplication.
+            optimise-store
+            query-path-hash
+            current-build-output-port
+            default-build-output-port?
             verify-store
             store-problems)
   #:re-export (bytevector->nix-base32-string
@@ -630,6 +634,33 @@ its files.  DERIVER, when true, is the derivation that produced it."
   (record-accessor <path-info> 'registration-time))
 (define path-info-nar-size (record-accessor <path-info> 'nar-size))
 
+(define (query-path-hash store path)
+  "Return the SHA-256 of the NAR of PATH, a valid item of STORE, as a
+bytevector (what `query-path-info' gives as its hash); raise a
+&store-protocol-error if PATH is not valid."
+  (path-info-hash (query-path-info store path)))
+
+(define %default-build-output-port
+  ;; What Guix code writing to (current-build-output-port) reaches when no
+  ;; port was given: the error port of the moment.
+  (make-soft-port
+   (vector (lambda (char) (write-char char (current-error-port)))
+           (lambda (string) (display string (current-error-port)))
+           (lambda () (force-output (current-error-port)))
+           #f #f)
+   "w"))
+
+(define current-build-output-port
+  ;; Where `build-derivations' copies the log of each build it runs, as
+  ;; Guix's daemon sends it to its client.  Left as it is (the error port),
+  ;; a log is copied only when `%build-verbosity' asks for it; given a port
+  ;; of one's own, every log goes there.
+  (make-parameter %default-build-output-port))
+
+(define (default-build-output-port? port)
+  "Return #t if PORT is the default of `current-build-output-port'."
+  (eq? port %default-build-output-port))
+
 (define (query-path-info store path)
   "Return a <path-info> for PATH, a valid item of STORE: its deriver (#f if
 unknown), the SHA-256 of its NAR (a bytevector), its references, its
@@ -892,6 +923,16 @@ two values: the items deleted and the number of bytes freed."
   (match (with-store-errors (%store-collect-garbage (handle store) min-freed))
     ((deleted . freed) (values deleted freed))))
 
+(define (optimise-store store)
+  "Deduplicate the identical files of STORE: every regular file whose
+contents and executable bit another has becomes a hard link to one copy,
+kept in the store's .links directory, as Guix's `guix gc --optimize' does
+(build outputs and imported items are deduplicated when they are
+registered).  Return two values: the number of files replaced by a link
+and the bytes that saves."
+  (match (with-store-errors (%store-optimise (handle store)))
+    ((files . bytes) (values files bytes))))
+
 (define (live-paths store)
   "Return the items of STORE that roots keep alive: those in the closure of
 a root or of a temporary root of another process.  As with Guix, this
@@ -928,14 +969,22 @@ it (`collect-garbage' still spares this process's temporary roots)."
                             offload?)
   "Set the build options of STORE, as Guix's `set-build-options' does.
 byre honours BUILD-CORES (what builders see as NIX_BUILD_CORES; 0 means
-all cores) and KEEP-FAILED? (the build directory of a failed build is kept
-and named in the error).  USE-SUBSTITUTES?, SUBSTITUTE-URLS, OFFLOAD? and
-USE-BUILD-HOOK? concern substitutes and offloading, which only a daemon
-has: byre never substitutes nor offloads, whatever they say.  The others
-(verbosity, jobs, time limits, traces, ROUNDS) shape a daemon's work and
-reports; byre builds one derivation at a time in this process and accepts
-them so that Guix code runs, as the manual's \"Differences from Guix\"
-says."
+all cores), KEEP-FAILED? (the build directory of a failed build is kept
+and named in the error), KEEP-GOING? (after a failed build, the
+derivations that do not need it are built before the first failure is
+raised), TIMEOUT and MAX-SILENT-TIME (seconds; a build running longer, or
+writing nothing to its log for longer, is killed and fails; #f or 0: no
+limit).  USE-SUBSTITUTES?, SUBSTITUTE-URLS, OFFLOAD? and USE-BUILD-HOOK?
+concern substitutes and offloading, which only a daemon has: byre never
+substitutes nor offloads, whatever they say.  The others (verbosity, jobs,
+traces, ROUNDS) shape a daemon's work and reports; byre builds one
+derivation at a time in this process and accepts them so that Guix code
+runs, as the manual's \"Differences from Guix\" says."
+  (define (seconds value what)
+    (match value
+      ((or #f 0) #f)
+      ((? exact-integer? n) (=> fail) (if (> n 0) n (fail)))
+      (_ (store-error "~a ~s is not a number of seconds" what value))))
   (unless (and (exact-integer? build-cores) (>= build-cores 0))
     (store-error "build cores ~s is not a number of cores" build-cores))
   (unless (and (exact-integer? rounds) (>= rounds 1))
@@ -944,6 +993,9 @@ says."
    store
    `((build-cores . ,build-cores)
      (keep-failed? . ,(and keep-failed? #t))
+     (keep-going? . ,(and keep-going? #t))
+     (timeout . ,(seconds timeout "timeout"))
+     (max-silent-time . ,(seconds max-silent-time "max-silent-time"))
      (use-substitutes? . ,(and use-substitutes? #t))
      (substitute-urls . ,(or substitute-urls '()))
      (rounds . ,rounds)))

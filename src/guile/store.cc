@@ -492,6 +492,18 @@ BYRE_DEFINE(store_collect_garbage, "%store-collect-garbage", 2, 0, 0,
 }
 #undef FUNC_NAME
 
+BYRE_DEFINE(store_optimise, "%store-optimise", 1, 0, 0, (SCM handle),
+            "Deduplicate the identical files of HANDLE's store: each becomes "
+            "a hard link to one copy, kept in the store's .links directory.  "
+            "Return (FILES-LINKED . BYTES-SAVED).")
+#define FUNC_NAME "%store-optimise"
+{
+  store::Optimised result;
+  WITH_STORE({ result = store.optimise(); });
+  return scm_cons(scm_from_uint64(result.files_linked), scm_from_uint64(result.bytes_saved));
+}
+#undef FUNC_NAME
+
 BYRE_DEFINE(store_live_paths, "%store-live-paths", 1, 0, 0, (SCM handle),
             "Return the sorted list of the live items of HANDLE's store.")
 #define FUNC_NAME "%store-live-paths"

@@ -124,7 +124,9 @@ Deleted LocalStore::delete_paths(const std::vector<std::string>& paths) {
   std::vector<std::string> ordered;
   for (Graph::Id id : referrers_first(g.topological_order(ids), chosen))
     ordered.push_back(g.path(id));
-  return delete_items(ordered, 0);
+  Deleted result = delete_items(ordered, 0);
+  result.bytes_freed += remove_unused_links(links_dir());
+  return result;
 }
 
 Deleted LocalStore::collect_garbage(std::uint64_t min_bytes) {
@@ -142,7 +144,22 @@ Deleted LocalStore::collect_garbage(std::uint64_t min_bytes) {
   Deleted result = delete_items(ordered, min_bytes);
   if (min_bytes == 0 || result.bytes_freed < min_bytes)
     result.bytes_freed += sweep_unregistered(result.paths);
+  // The copies that only deleted items linked to.
+  result.bytes_freed += remove_unused_links(links_dir());
   return result;
+}
+
+Optimised LocalStore::optimise() {
+  PathLock gc = PathLock::acquire(gc_lock_, false);
+  Optimised total;
+  for (const std::string& path : db_->valid_paths()) {
+    struct stat st;
+    if (!parse_store_path(store_dir_, path) || ::lstat(path.c_str(), &st) != 0) continue;
+    Optimised one = optimise_tree(links_dir(), path);
+    total.files_linked += one.files_linked;
+    total.bytes_saved += one.bytes_saved;
+  }
+  return total;
 }
 
 // Entries of the store directory that are neither valid items nor being

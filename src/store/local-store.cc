@@ -459,6 +459,13 @@ std::string LocalStore::register_tree(const std::string& source, const std::stri
   }
   place(tmp, output, info);
   if (copied) remove_tree(source);
+  // Identical files become links to one copy, as with Guix's daemon.  A
+  // failure (a file system without hard links, say) leaves the item whole,
+  // with copies of its own.
+  try {
+    optimise_tree(links_dir(), output);
+  } catch (const std::system_error&) {
+  }
   return output;
 }
 

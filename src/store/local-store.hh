@@ -45,6 +45,7 @@
 
 #include "store/database.hh"
 #include "store/graph.hh"
+#include "store/optimise.hh"
 #include "store/sha256.hh"
 #include "store/sink.hh"
 
@@ -172,6 +173,11 @@ public:
   std::vector<std::string> live_paths();
   std::vector<std::string> dead_paths();
 
+  // --- Deduplication (optimise.hh): build outputs and imported items are
+  // deduplicated when registered; this does the whole store, with the
+  // collector's lock held, and returns what it saved.
+  Optimised optimise();
+
   // --- Checking.
 
   // Rows without an item, items without a row, references to missing
@@ -180,6 +186,7 @@ public:
   std::vector<Problem> verify(bool check_contents);
 
 private:
+  std::string links_dir() const { return store_dir_ + "/.links"; }
   std::string lock_file(std::string_view item_path) const;
   void step(std::string_view name);
   void remove_debris();

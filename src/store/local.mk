@@ -27,6 +27,7 @@ libbyrestore_la_SOURCES =			\
   src/store/temp-item.cc src/store/temp-item.hh	\
   src/store/roots.cc src/store/roots.hh		\
   src/store/local-store.cc src/store/local-store.hh	\
+  src/store/optimise.cc src/store/optimise.hh	\
   src/store/gc.cc
 
 tests_cpp_unit_SOURCES +=			\

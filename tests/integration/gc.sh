@@ -60,7 +60,7 @@ run byre --help
 check "byre --help lists gc" 0 out "gc"
 run byre gc --help
 check "gc --help" 0 out "Usage: byre gc" out "--collect-garbage" \
-      out "--requisites" out "--verify" out "Report bugs to"
+      out "--requisites" out "--verify" out "--optimize" out "Report bugs to"
 run byre gc --version
 check "gc --version" 0 out "byre gc"
 run byre gc --frobnicate
@@ -140,6 +140,24 @@ run byre gc --verify
 check "gc --verify: a sound store" 0
 run byre gc --verify=contents
 check "gc --verify=contents: a sound store" 0
+
+# Two items with the same bytes: --optimize makes them one inode, and the
+# store is still sound.
+same1=$(item same-one "identical bytes")
+same2=$(item same-two "identical bytes")
+run byre gc --optimize
+check "gc --optimize: one file deduplicated" 0 err "1 file deduplicated"
+if [ "$(stat -c %i "$same1")" = "$(stat -c %i "$same2")" ]; then
+    pass "gc --optimize: identical items share an inode"
+else
+    fail "gc --optimize: identical items share an inode" "two inodes"
+fi
+run byre gc --optimize
+check "gc --optimize again: nothing left to do" 0 err "0 files deduplicated"
+run byre gc --verify=contents
+check "gc --verify=contents after --optimize" 0
+run byre gc --optimize extra
+check "gc --optimize with an argument" 2 err "extraneous argument 'extra'"
 
 
 ## Bad items.

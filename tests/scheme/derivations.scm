@@ -238,6 +238,157 @@ host guile."
          (build-derivations store (list b))
          (null? (derivation-build-plan store (list (derivation-input b)))))))
 
+;;; Build options, modes and the build loop.
+
+(skip-unless supported? "no user namespaces")
+(test-assert "derivation-build-plan in check mode: the asked ones, then missing inputs"
+  (let* ((dep (guile-derivation (unique "dep") '(mkdir (getenv "out"))))
+         (top (derivation store (unique "top") %guile-program
+                          (list "-c" "(mkdir (getenv \"out\"))")
+                          #:inputs (list (derivation-input dep)))))
+    (build-derivations store (list top))
+    (delete-paths store (list (derivation->output-path dep)))
+    (and (null? (derivation-build-plan store (list (derivation-input top))))
+         ;; DEP is missing, so built first; TOP is valid, but checked.
+         (equal? (list dep top)
+                 (derivation-build-plan store (list (derivation-input top))
+                                        #:mode (build-mode check))))))
+
+(test-assert "derivation-build-plan: repair mode is refused"
+  (guard (c ((store-protocol-error? c) #t))
+    (derivation-build-plan store
+                           (list (derivation-input
+                                  (guile-derivation (unique "r") '(exit 0))))
+                           #:mode (build-mode repair))
+    #f))
+
+(define (with-options options thunk)
+  ;; Call THUNK with STORE's build options set to OPTIONS, then reset.
+  (dynamic-wind
+    (lambda () (apply set-build-options store options))
+    thunk
+    (lambda () (set-build-options store))))
+
+(skip-unless supported? "no user namespaces")
+(test-assert "keep-going: the others are built, then the first failure raised"
+  (let* ((bad (guile-derivation (unique "bad") '(exit 1)))
+         (needs-bad (derivation store (unique "needs-bad") %guile-program
+                                (list "-c" "(mkdir (getenv \"out\"))")
+                                #:inputs (list (derivation-input bad))))
+         (good (guile-derivation (unique "good") '(mkdir (getenv "out"))))
+         (c (with-options '(#:keep-going? #t)
+              (lambda ()
+                (build-error-of
+                 (lambda () (build-derivations store (list needs-bad good))))))))
+    (and c
+         (= 100 (store-protocol-error-status c))
+         (string-contains (store-protocol-error-message c)
+                          (derivation-file-name bad))
+         (valid-path? store (derivation->output-path good))
+         (not (valid-path? store (derivation->output-path needs-bad))))))
+
+(skip-unless supported? "no user namespaces")
+(test-assert "without keep-going, the first failure stops the builds"
+  (let* ((bad (guile-derivation (unique "bad") '(exit 1)))
+         (good (guile-derivation (unique "good") '(mkdir (getenv "out"))))
+         (c (build-error-of
+             (lambda () (build-derivations store (list bad good))))))
+    (and c (not (valid-path? store (derivation->output-path good))))))
+
+(skip-unless supported? "no user namespaces")
+(test-assert "timeout: a build running too long is killed and fails"
+  (let* ((drv (guile-derivation (unique "slow")
+                                '(begin (sleep 600) (mkdir (getenv "out")))))
+         (c (with-options '(#:timeout 1)
+              (lambda ()
+                (build-error-of (lambda () (build-derivations store (list drv))))))))
+    (and c
+         (string-contains (store-protocol-error-message c) "timed out after 1 seconds")
+         (not (valid-path? store (derivation->output-path drv))))))
+
+(skip-unless supported? "no user namespaces")
+(test-assert "max-silent-time: a silent build fails, a talkative one builds"
+  (let* ((silent (guile-derivation (unique "silent")
+                                   '(begin (sleep 600) (mkdir (getenv "out")))))
+         ;; Talks every 0.2 s for 3 s: longer than the limit, never silent
+         ;; for that long.
+         (talkative (guile-derivation
+                     (unique "talkative")
+                     '(begin
+                        (let loop ((i 0))
+                          (when (< i 15)
+                            (display i) (newline) (force-output)
+                            (usleep 200000)
+                            (loop (+ i 1))))
+                        (mkdir (getenv "out")))))
+         (c (with-options '(#:max-silent-time 2)
+              (lambda ()
+                (build-error-of (lambda () (build-derivations store (list silent))))))))
+    (and c
+         (string-contains (store-protocol-error-message c) "seconds of silence")
+         (not (valid-path? store (derivation->output-path silent)))
+         (with-options '(#:max-silent-time 2)
+           (lambda () (build-derivations store (list talkative))))
+         (valid-path? store (derivation->output-path talkative)))))
+
+(test-assert "set-build-options: a negative timeout is refused"
+  (guard (c ((store-error? c) #t))
+    (set-build-options store #:timeout -3)
+    #f))
+
+(skip-unless supported? "no user namespaces")
+(test-equal "current-build-output-port gets the log, bad UTF-8 as U+FFFD"
+  "garbage: \ufffdλ\n"
+  (let ((drv (guile-derivation (unique "talk")
+                               '(begin
+                                  (use-modules (rnrs io ports) (rnrs bytevectors))
+                                  (put-bytevector (current-output-port)
+                                                  (string->utf8 "garbage: "))
+                                  (put-bytevector (current-output-port) #vu8(128))
+                                  ;; λ and a newline, in UTF-8.
+                                  (put-bytevector (current-output-port)
+                                                  #vu8(206 187 10))
+                                  (mkdir (getenv "out"))))))
+    (call-with-output-string
+      (lambda (port)
+        (set-port-encoding! port "UTF-8")
+        (parameterize ((current-build-output-port port))
+          (build-derivations store (list drv)))))))
+
+(skip-unless supported? "no user namespaces")
+(test-assert "identical files of two outputs are one inode; optimise-store the rest"
+  (let* ((text "the same bytes\n")
+         (one (guile-derivation (unique "one")
+                                `(begin
+                                   (mkdir (getenv "out"))
+                                   (call-with-output-file
+                                       (string-append (getenv "out") "/f")
+                                     (lambda (port) (display ,text port))))))
+         (two (guile-derivation (unique "two")
+                                `(call-with-output-file (getenv "out")
+                                   (lambda (port) (display ,text port)))))
+         (added (add-text-to-store store (unique "added") text)))
+    (build-derivations store (list one two))
+    (let ((f1 (string-append (derivation->output-path one) "/f"))
+          (f2 (derivation->output-path two)))
+      (and (= (stat:ino (lstat f1)) (stat:ino (lstat f2)))
+           ;; Added, not built: a copy of its own until optimise-store.
+           (not (= (stat:ino (lstat added)) (stat:ino (lstat f1))))
+           (call-with-values (lambda () (optimise-store store))
+             (lambda (files bytes)
+               (and (>= files 1) (>= bytes (string-length text)))))
+           (= (stat:ino (lstat added)) (stat:ino (lstat f1)))
+           ;; Still canonical, still what was registered.
+           (= 1 (stat:mtime (lstat (derivation->output-path one))))
+           (zero? (logand #o222 (stat:mode (lstat (derivation->output-path one)))))
+           (verify-store store #:check-contents? #t)))))
+
+(test-equal "query-path-hash is the NAR hash of query-path-info"
+  #t
+  (let ((item (add-text-to-store store (unique "q") "q")))
+    (equal? (query-path-hash store item)
+            (path-info-hash (query-path-info store item)))))
+
 ;;; What the builder gets.
 
 (setenv "BYRE_TEST_LEAK" "leaked")

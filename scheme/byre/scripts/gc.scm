@@ -43,6 +43,8 @@ Collect garbage in the store, or query it.  With no option, collect garbage.
       --verify[=contents]
                          check the database against the store; with
                          'contents', also recompute each item's hash
+      --optimize         make identical files of the store hard links to
+                         one copy
   -h, --help             display this help and exit
   -V, --version          display version information and exit
 
@@ -115,6 +117,8 @@ K, M, G or T, such as 500M")))
                 (option-processor 'action 'referrers))
         (option '(#\R "requisites") #f #f
                 (option-processor 'action 'requisites))
+        (option '("optimize" "optimise") #f #f
+                (option-processor 'action 'optimize))
         (option '("verify") #f #t
                 (lambda (opt name arg result)
                   (match arg
@@ -230,7 +234,8 @@ output; leave with an error when there is any."
 $BYRE_STORE_DIR/…-hello-2.10")))
 
     (case action
-      ((collect-garbage list-roots list-dead list-live verify) (no-operands))
+      ((collect-garbage list-roots list-dead list-live verify optimize)
+       (no-operands))
       (else (some-operands)))
 
     (call-with-error-handling
@@ -256,6 +261,11 @@ $BYRE_STORE_DIR/…-hello-2.10")))
                                           (referrers store item))
                                         (items)))))
            ((requisites) (display-lines (requisites store (items))))
+           ((optimize)
+            (let-values (((files saved) (optimise-store store)))
+              (format (current-error-port)
+                      "byre gc: ~a file~:p deduplicated, ~a saved~%"
+                      files (size->string saved))))
            ((verify)
             (report-problems
              (store-problems store
