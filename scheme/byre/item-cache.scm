@@ -8,11 +8,11 @@
 
 (define-module (byre item-cache)
   #:use-module (byre store)
-  #:use-module ((byre utils) #:select (with-atomic-file-output))
+  #:use-module ((byre utils) #:select (with-atomic-file-output file-stamp))
   #:use-module ((ice-9 rdelim) #:select (read-line))
   #:use-module ((rnrs bytevectors) #:select (string->utf8))
-  #:export (file-stamp
-            call-with-item-cache))
+  #:re-export (file-stamp)
+  #:export (call-with-item-cache))
 
 ;;; Commentary:
 ;;;
@@ -28,15 +28,6 @@
 ;;; cache.
 ;;;
 ;;; Code:
-
-(define (file-stamp file)
-  "Return what tells that FILE changed: its name, device, inode, size and
-modification time, or FILE's name alone when it does not exist."
-  (let ((st (and file (stat file #f))))
-    (if st
-        (list file (stat:dev st) (stat:ino st) (stat:size st)
-              (stat:mtime st) (stat:mtimensec st))
-        (list file))))
 
 (define (cache-file store kind key)
   (string-append (store-connection-state-directory store) "/" kind "/"

@@ -496,11 +496,8 @@ while dpkg's status file does not change."
   ;; What a host package's item is made of besides its own record: dpkg's
   ;; status and diversions, the alternatives' links, and this file's code,
   ;; which lays the item out.
-  (map file-stamp
-       (list (string-append (%dpkg-admin-directory) "/status")
-             (string-append (%dpkg-admin-directory) "/diversions")
-             "/etc/alternatives"
-             (search-path %load-path "byre/packages.scm"))))
+  (append (host-software-stamp (%dpkg-admin-directory))
+          (list (file-stamp (search-path %load-path "byre/packages.scm")))))
 
 (define* (host-package->store-item store package #:key location)
   "Add to STORE the item of PACKAGE, a host package, and return its file

@@ -35,6 +35,7 @@
             manifest-search-paths
 
             profile
+            manifest->profile
             profile?
             profile-name
             profile-content
@@ -146,6 +147,17 @@ not ~s" (list c)
                                        #:hint "write (content (packages->manifest \
 (list ...)))")))
                    (make-profile n c loc)))))
+
+(define* (manifest->profile manifest #:key (name "profile") location)
+  "Return a profile of MANIFEST named NAME, as (profile (name NAME)
+(content MANIFEST)) does, for code that cannot expand that form (it
+loads this module lazily).  LOCATION, source properties or #f, is where
+it is made, for errors."
+  (unless (manifest? manifest)
+    (raise-exception
+     (make-user-error "manifest->profile: ~s is not a manifest" (list manifest)
+                      #:location location)))
+  (make-profile name manifest location))
 
 (define (profile-search-paths profile)
   "Return the search paths of PROFILE's manifest, (VARIABLE DIR ...)."

@@ -24,6 +24,7 @@
   #:export (call-with-temporary-directory
             call-with-temporary-output-file
             with-atomic-file-output
+            file-stamp
 
             current-source-directory
             absolute-dirname
@@ -121,6 +122,15 @@ returns or exits non-locally."
       (lambda ()
         (close-port port)
         (false-if-exception (delete-file template))))))
+
+(define (file-stamp file)
+  "Return what tells that FILE changed: its name, device, inode, size and
+modification time, or FILE's name alone when it does not exist."
+  (let ((st (and file (stat file #f))))
+    (if st
+        (list file (stat:dev st) (stat:ino st) (stat:size st)
+              (stat:mtime st) (stat:mtimensec st))
+        (list file))))
 
 (define (with-atomic-file-output file proc)
   "Call PROC with an output port to a new file that will replace FILE.  When

@@ -16,7 +16,9 @@ trap 'exit 1' INT TERM
 
 BYRE_STORE_DIR=$tmp/store
 BYRE_STATE_DIR=$tmp/state
-export BYRE_STORE_DIR BYRE_STATE_DIR
+# The shell cache too (~/.cache/byre/shell otherwise).
+XDG_CACHE_HOME=$tmp/cache
+export BYRE_STORE_DIR BYRE_STATE_DIR XDG_CACHE_HOME
 
 containers=yes
 if ! guile -c '(use-modules (byre container))
@@ -52,6 +54,39 @@ SCM
 run byre shell -m "$tmp/manifest.scm" -- ls --version
 check "-m: the packages of a manifest" 0 out "GNU coreutils"
 
+cat > "$tmp/package.scm" <<'SCM'
+(specification->package "coreutils")
+SCM
+run byre shell -f "$tmp/package.scm" -- ls --version
+check "-f: the package a file evaluates to" 0 out "GNU coreutils"
+echo '(+ 1 2)' > "$tmp/not-a-package.scm"
+run byre shell -f "$tmp/not-a-package.scm" -- true
+check "-f: a file that is not a package" 1 err "evaluates to 3, not a package"
+
+# The cache: a second run takes the shell from it; a changed manifest,
+# --rebuild-cache and a collected profile make it again.
+ls "$tmp/cache/byre/shell"/*.scm >/dev/null 2>&1 \
+    && pass "the cache records the shells made" \
+    || fail "the cache records the shells made"
+run byre gc
+run byre shell -m "$tmp/manifest.scm" -- ls --version
+check "the cached profile outlives byre gc (an indirect root)" 0 out "GNU coreutils"
+cat > "$tmp/manifest.scm" <<'SCM'
+(specifications->manifest '("sed"))
+SCM
+run byre shell -m "$tmp/manifest.scm" -- sed --version
+check "a changed manifest is read again" 0 out "GNU sed"
+run byre shell --pure -m "$tmp/manifest.scm" -- ls --version
+check "... and its old packages are gone" 127 err "ls: command not found"
+run byre shell --rebuild-cache coreutils -- ls --version
+check "--rebuild-cache" 0 out "GNU coreutils"
+for link in "$tmp/cache/byre/shell"/*; do
+    case "$link" in *.scm) ;; *) rm -f "$link" ;; esac
+done
+run byre gc
+run byre shell coreutils -- ls --version
+check "a shell whose profile was collected is made again" 0 out "GNU coreutils"
+
 run byre shell -N coreutils -- true
 check "-N without -C is a usage error" 2 err "needs -C"
 
@@ -75,6 +110,21 @@ check "-C: a command not in the packages" 127 err "ssh: command not found in the
 
 run byre shell -C openssh -- ssh -V
 check "-C: openssh's ssh runs" 0 err "OpenSSH"
+
+run byre shell -C -f "$tmp/package.scm" -- ls /
+check "-C -f: the file's package in the container" 0
+
+if [ -L /bin ]; then
+    run byre shell -C coreutils -- /bin/ls /
+    check "without -F: no /bin" 127
+    run byre shell -C -F coreutils -- /bin/ls /
+    check "-F: /bin leads to /usr/bin, as on the host" 0 out "usr"
+    run byre shell -C -F coreutils -- /sbin/chroot --version
+    check "-F: /sbin too" 0 out "chroot"
+else
+    run byre shell -C -F coreutils -- /bin/ls /
+    check "-F: /bin/ls" 0 out "usr"
+fi
 
 run byre shell -C bash -- bash -c 'exit 7'
 check "-C: the exit status is passed through" 7

@@ -9,21 +9,26 @@
 (define-module (byre scripts shell)
   #:use-module (byre ui)
   #:use-module (byre file-systems)
-  #:autoload   (byre store) (call-with-store requisites)
+  #:use-module ((byre store-directory) #:select (%store-directory))
+  #:use-module ((byre utils) #:select (file-stamp with-atomic-file-output))
+  #:use-module ((byre config) #:select (%byre-data-directory))
+  ;; What only a shell not in the cache needs is loaded when it is needed:
+  ;; a cached shell starts without the store, gexps and packages.
+  #:autoload   (byre store) (call-with-store requisites add-indirect-root)
   #:autoload   (byre monads) (run-with-store)
   #:autoload   (byre gexp) (lower-object)
   #:autoload   (byre derivations) (build-derivations derivation->output-path)
   #:autoload   (byre container) (run-program-in-container %namespaces)
   #:autoload   (byre host) (store-items-host-closure closure-mounts
-                            closure-entry-path)
+                            closure-entry-path host-software-stamp)
   #:autoload   (byre user-file) (load-user-file)
   #:autoload   (byre packages) (host-package?)
   #:autoload   (byre packages catalog) (specification->package)
-  #:use-module ((byre profiles) #:select (profile packages->manifest manifest?
-                                         concatenate-manifests
-                                         profile-search-paths
-                                         profile-environment))
+  #:autoload   (byre profiles) (manifest->profile packages->manifest manifest?
+                                concatenate-manifests profile-search-paths
+                                profile-environment)
   #:use-module (srfi srfi-1)
+  #:use-module (srfi srfi-9)
   #:use-module (srfi srfi-11)
   #:use-module (srfi srfi-37)
   #:use-module (ice-9 match)
@@ -40,6 +45,15 @@
 ;;; whose file system is the store closure of the profile, the host files
 ;;; the packages record, and the current directory, writable; nothing else
 ;;; of the host, so a program not in the packages does not exist there.
+;;;
+;;; What a shell's packages give (the profile, its variables, the store
+;;; items and host files a container binds) is kept in the user's cache,
+;;; ~/.cache/byre/shell, as Guix keeps `guix shell' profiles, under a key
+;;; of the arguments, the manifest files' stamps, the host's installed
+;;; software (dpkg's status, diversions, alternatives, the loader's cache)
+;;; and byre's own code; a link there to the profile is an indirect GC
+;;; root.  A shell found there starts without lowering or opening the
+;;; store (doc/hacking.md, "byre shell's cache").
 ;;;
 ;;; Code:
 
@@ -63,6 +77,8 @@ byre's package table (\"openssh\") or a Debian package name.
   -E, --preserve=REGEX   with --pure or -C, keep the variables matching REGEX
   -m, --manifest=FILE    add the packages of the manifest FILE evaluates to
   -f, --file=FILE        add the package FILE evaluates to
+      --rebuild-cache    make the shell again rather than take it from
+                         the cache (~/.cache/byre/shell)
   -h, --help             display this help and exit
   -V, --version          display version information and exit
 
@@ -125,6 +141,8 @@ regular expression" arg)
                 (lambda (opt name arg result) (alist-cons 'manifest arg result)))
         (option '(#\f "file") #t #f
                 (lambda (opt name arg result) (alist-cons 'file arg result)))
+        (option '("rebuild-cache") #f #f
+                (lambda (opt name arg result) (alist-cons 'rebuild-cache? #t result)))
         (option '(#\h "help") #f #f
                 (lambda _ (show-shell-help) (exit 0)))
         (option '(#\V "version") #f #f
@@ -173,6 +191,13 @@ run with the profile PROFILE, a directory, whose SEARCH-PATHS are
 front of each search path's variable and GUIX_ENVIRONMENT naming PROFILE.
 When PURE?, ENVIRONMENT is first reduced to Guix's precious variables and
 those matching one of PRESERVE, compiled regular expressions."
+  (merge-environment profile (profile-environment profile search-paths)
+                     #:pure? pure? #:preserve preserve
+                     #:environment environment))
+
+(define* (merge-environment profile variables #:key pure? (preserve '())
+                            (environment (environ)))
+  ;; shell-environment, with the profile's VARIABLES, (NAME . VALUE), known.
   (define (split entry)
     (match (string-index entry #\=)
       (#f (cons entry ""))
@@ -186,7 +211,6 @@ those matching one of PRESERVE, compiled regular expressions."
                          (any (lambda (rx) (regexp-exec rx name)) preserve))))
                   pairs)
           pairs)))
-  (define profile-vars (profile-environment profile search-paths))
   (let* ((merged (fold (match-lambda*
                          (((name . value) env)
                           (match (assoc name env)
@@ -196,7 +220,7 @@ those matching one of PRESERVE, compiled regular expressions."
                                  (alist-cons name (string-append value ":" old)
                                              (alist-delete name env))))
                             (#f (alist-cons name value env)))))
-                       base profile-vars))
+                       base variables))
          (merged (alist-cons "GUIX_ENVIRONMENT" profile
                              (alist-delete "GUIX_ENVIRONMENT" merged))))
     (map (match-lambda ((name . value) (string-append name "=" value)))
@@ -220,13 +244,180 @@ those matching one of PRESERVE, compiled regular expressions."
               (find-command "sh" profile)
               (basename shell)))))
 
-(define (manifest->profile manifest)
-  (profile (content manifest)))
-
-(define (build-profile store manifest)
-  (let ((drv (run-with-store store (lower-object (manifest->profile manifest)))))
+(define (build-profile store profile)
+  (let ((drv (run-with-store store (lower-object profile))))
     (build-derivations store (list drv))
     (derivation->output-path drv)))
+
+
+;;;
+;;; What the packages give, made or taken from the cache.
+;;;
+
+;; What a shell's packages give, as plain data: PROFILE, its directory;
+;; VARIABLES, what it sets, (NAME . VALUE); ITEMS, the store closure of
+;; PROFILE; CLOSURE, the host files their host packages record; WARNINGS,
+;; what making it printed, shown again when it comes from the cache.
+(define-record-type <shell-setup>
+  (make-shell-setup profile variables items closure warnings)
+  shell-setup?
+  (profile   shell-setup-profile)
+  (variables shell-setup-variables)
+  (items     shell-setup-items)
+  (closure   shell-setup-closure)
+  (warnings  shell-setup-warnings))
+
+(define (shell-setup->sexp setup)
+  `(shell-setup (profile ,(shell-setup-profile setup))
+                (variables ,(shell-setup-variables setup))
+                (items ,(shell-setup-items setup))
+                (closure ,(shell-setup-closure setup))
+                (warnings ,(shell-setup-warnings setup))))
+
+(define (sexp->shell-setup sexp)
+  (match sexp
+    (('shell-setup ('profile (? string? profile)) ('variables variables)
+                   ('items items) ('closure closure)
+                   ('warnings (? string? warnings)))
+     (make-shell-setup profile variables items closure warnings))
+    (_ #f)))
+
+(define (call-with-error-copy thunk)
+  ;; Call THUNK; return its value and what it wrote to the current error
+  ;; port, which still sees it as it comes.
+  (let* ((port (current-error-port))
+         (copy (open-output-string))
+         (tee (make-soft-port
+               (vector (lambda (c) (write-char c port) (write-char c copy))
+                       (lambda (s) (display s port) (display s copy))
+                       (lambda () (force-output port))
+                       #f #f)
+               "w")))
+    (let ((value (parameterize ((current-error-port tee)) (thunk))))
+      (force-output tee)
+      (values value (get-output-string copy)))))
+
+(define (make-setup store opts specs)
+  (let-values (((setup warnings)
+                (call-with-error-copy
+                 (lambda ()
+                   (let* ((profile (manifest->profile (shell-manifest opts specs)))
+                          (directory (build-profile store profile))
+                          (items (requisites store (list directory))))
+                     (make-shell-setup directory
+                                       (profile-environment
+                                        directory (profile-search-paths profile))
+                                       items
+                                       (store-items-host-closure items)
+                                       ""))))))
+    (make-shell-setup (shell-setup-profile setup) (shell-setup-variables setup)
+                      (shell-setup-items setup) (shell-setup-closure setup)
+                      warnings)))
+
+(define (cache-directory)
+  ;; As Guix's ~/.cache/guix/profiles.
+  (string-append (or (getenv "XDG_CACHE_HOME")
+                     (string-append (or (getenv "HOME") "/") "/.cache"))
+                 "/byre/shell"))
+
+(define %code-files
+  ;; byre's code and data that a setup is made by.
+  '("byre/scripts/shell.scm" "byre/packages.scm" "byre/packages/catalog.scm"
+    "byre/profiles.scm" "byre/host.scm"))
+
+(define (cache-key opts specs)
+  ;; Everything a setup is made of but the manifest files' own imports
+  ;; (as Guix, a file a manifest loads is not seen: --rebuild-cache).
+  (define (file-key kind)
+    (map (lambda (file)
+           (list kind (file-stamp (or (false-if-exception (canonicalize-path file))
+                                      file))))
+         (all kind opts)))
+  (list 'byre-shell-1
+        (%store-directory)
+        specs
+        (file-key 'manifest)
+        (file-key 'file)
+        (host-software-stamp)
+        (file-stamp (string-append %byre-data-directory "/packages.scm"))
+        (map (lambda (file) (file-stamp (search-path %load-path file)))
+             %code-files)))
+
+(define (cache-files key)
+  ;; The cache's link to the profile (a GC root) and its data file.
+  (let ((base (string-append (cache-directory) "/"
+                             (number->string (string-hash (object->string key))
+                                             36))))
+    (values base (string-append base ".scm"))))
+
+(define (cached-setup key)
+  ;; The setup recorded for KEY, if its profile is still there.
+  (let-values (((link data) (cache-files key)))
+    (match (false-if-exception (call-with-input-file data read))
+      (((? (lambda (k) (equal? k key))) . sexp)
+       (let ((setup (sexp->shell-setup sexp)))
+         (and setup
+              (equal? (false-if-exception (readlink link))
+                      (shell-setup-profile setup))
+              (file-exists? (shell-setup-profile setup))
+              setup)))
+      (_ #f))))
+
+(define (remove-dead-entries directory)
+  ;; Entries whose profile was collected (links left dangling).
+  (for-each (lambda (name)
+              (let ((link (string-append directory "/" name)))
+                (when (and (not (string-suffix? ".scm" name))
+                           (false-if-exception (readlink link))
+                           (not (file-exists? link)))
+                  (false-if-exception (delete-file link))
+                  (false-if-exception
+                   (delete-file (string-append link ".scm"))))))
+            (or (false-if-exception (directory-names directory)) '())))
+
+(define (directory-names directory)
+  (let ((dir (opendir directory)))
+    (let loop ((names '()))
+      (match (readdir dir)
+        ((? eof-object?) (closedir dir) names)
+        ((or "." "..") (loop names))
+        (name (loop (cons name names)))))))
+
+(define (mkdir-p directory)
+  (unless (file-exists? directory)
+    (mkdir-p (dirname directory))
+    (false-if-exception (mkdir directory #o700))))
+
+(define (record-setup! store key setup)
+  ;; Best effort: a cache that cannot be written costs only the cache.
+  (let-values (((link data) (cache-files key)))
+    (false-if-exception
+     (begin
+       (mkdir-p (dirname link))
+       (remove-dead-entries (dirname link))
+       (let ((new (string-append link "." (number->string (getpid)))))
+         (false-if-exception (delete-file new))
+         (symlink (shell-setup-profile setup) new)
+         (rename-file new link))
+       (add-indirect-root store link)
+       (with-atomic-file-output data
+         (lambda (port)
+           (write (cons key (shell-setup->sexp setup)) port)
+           (newline port)))))))
+
+(define (shell-setup opts specs)
+  ;; The setup of OPTS and SPECS: from the cache, or made and recorded.
+  (let ((key (cache-key opts specs)))
+    (match (and (not (assq-ref opts 'rebuild-cache?)) (cached-setup key))
+      (#f
+       (call-with-store
+        (lambda (store)
+          (let ((setup (make-setup store opts specs)))
+            (record-setup! store key setup)
+            setup))))
+      (setup
+       (display (shell-setup-warnings setup) (current-error-port))
+       setup))))
 
 (define (bind source target writable?)
   (file-system (device source) (mount-point target) (type "none")
@@ -234,10 +425,17 @@ those matching one of PRESERVE, compiled regular expressions."
                (check? #f) (create-mount-point? #t)))
 
 (define (fhs-links profile closure)
-  ;; --emulate-fhs: each file of the profile's bin/, sbin/ and lib/ that
-  ;; the host closure does not already put at /usr/bin … gets a link there.
+  ;; --emulate-fhs: the host's merged-/usr links (/bin -> usr/bin …), and
+  ;; each file of the profile's bin/, sbin/ and lib/ that the host closure
+  ;; does not already put at /usr/bin … gets a link there.
   (define present (map closure-entry-path closure))
-  (append-map
+  (append
+   (filter-map (lambda (link)
+                 (and (not (member link present))
+                      (eq? 'symlink (false-if-exception (stat:type (lstat link))))
+                      (cons link (readlink link))))
+               '("/bin" "/sbin" "/lib" "/lib64"))
+   (append-map
    (match-lambda
      ((dir . targets)
       (let ((source (string-append profile "/" dir)))
@@ -256,11 +454,12 @@ those matching one of PRESERVE, compiled regular expressions."
                            ((? eof-object?) (closedir d) names)
                            (name (loop (cons name names))))))))
             '()))))
-   '(("bin" "/usr/bin") ("sbin" "/usr/sbin") ("lib" "/usr/lib"))))
+   '(("bin" "/usr/bin") ("sbin" "/usr/sbin") ("lib" "/usr/lib")))))
 
-(define (run-in-container store profile argv env opts)
-  (define items (requisites store (list profile)))
-  (define closure (store-items-host-closure items))
+(define (run-in-container setup argv env opts)
+  (define profile (shell-setup-profile setup))
+  (define items (shell-setup-items setup))
+  (define closure (shell-setup-closure setup))
   (define user (assq-ref opts 'user))
   (define cwd (getcwd))
   (define host-home (or (getenv "HOME") "/"))
@@ -369,42 +568,38 @@ those matching one of PRESERVE, compiled regular expressions."
                 '(network? no-cwd? fhs? user mapping)))
     (call-with-error-handling
      (lambda ()
-       (call-with-store
-        (lambda (store)
-          (let* ((manifest (shell-manifest opts specs))
-                 (profile (build-profile store manifest))
-                 (search-paths (profile-search-paths (manifest->profile manifest)))
-                 (container? (assq-ref opts 'container?))
-                 (env (shell-environment profile search-paths
-                                         #:pure? (or container? (assq-ref opts 'pure?))
-                                         #:preserve (all 'preserve opts)))
-                 (argv (match command
-                         (() (default-command profile))
-                         ((name . rest) (cons name rest)))))
-            (if container?
-                (match (find-command (car argv) profile)
-                  (#f
-                   (format (current-error-port)
-                           "byre shell: error: ~a: command not found in the \
+       (let* ((setup (shell-setup opts specs))
+              (profile (shell-setup-profile setup))
+              (container? (assq-ref opts 'container?))
+              (env (merge-environment profile (shell-setup-variables setup)
+                                      #:pure? (or container? (assq-ref opts 'pure?))
+                                      #:preserve (all 'preserve opts)))
+              (argv (match command
+                      (() (default-command profile))
+                      ((name . rest) (cons name rest)))))
+         (if container?
+             (match (find-command (car argv) profile)
+               (#f
+                (format (current-error-port)
+                        "byre shell: error: ~a: command not found in the \
 container~%hint: add the package that provides it to the shell's packages~%"
-                           (car argv))
-                   (exit 127))
-                  (program
-                   (exit (exit-status
-                          (run-in-container store profile
-                                            (cons program (cdr argv))
-                                            env opts)))))
-                (let* ((path (or (any (lambda (e) (and (string-prefix? "PATH=" e)
-                                                      (string-drop e 5)))
-                                      env)
-                                 ""))
-                       (program (if (string-index (car argv) #\/)
-                                    (car argv)
-                                    (search-path (parse-path path) (car argv)))))
-                  (unless (and program (file-exists? program))
-                    (format (current-error-port)
-                            "byre shell: error: ~a: command not found~%" (car argv))
-                    (exit 127))
-                  (apply execle program env argv))))))))))
+                        (car argv))
+                (exit 127))
+               (program
+                (exit (exit-status
+                       (run-in-container setup (cons program (cdr argv))
+                                         env opts)))))
+             (let* ((path (or (any (lambda (e) (and (string-prefix? "PATH=" e)
+                                                   (string-drop e 5)))
+                                   env)
+                              ""))
+                    (program (if (string-index (car argv) #\/)
+                                 (car argv)
+                                 (search-path (parse-path path) (car argv)))))
+               (unless (and program (file-exists? program))
+                 (format (current-error-port)
+                         "byre shell: error: ~a: command not found~%" (car argv))
+                 (exit 127))
+               (apply execle program env argv))))))))
 
 ;;; shell.scm ends here
