@@ -13,8 +13,8 @@ set -eu
 n=${1:-20}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/byre-bench.XXXXXX")
 trap 'chmod -R u+w "$tmp"; rm -rf "$tmp"' EXIT INT TERM
-BYRE_STORE_DIR=$tmp/store BYRE_STATE_DIR=$tmp/state
-export BYRE_STORE_DIR BYRE_STATE_DIR
+BYRE_STORE_DIR=$tmp/store BYRE_STATE_DIR=$tmp/state XDG_CACHE_HOME=$tmp/cache
+export BYRE_STORE_DIR BYRE_STATE_DIR XDG_CACHE_HOME
 
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(uname -r)"
 echo "dpkg status: $(stat -c %s /var/lib/dpkg/status) bytes"
@@ -39,8 +39,16 @@ guile --no-auto-compile -c '
   (format #t "openssh (3 Debian packages) resolution from nothing: ~,2f ms; again: ~,3f ms~%"
           first again))'
 
-# Warm the store: the profile is built once.
+# Warm the store and the shell cache: the profile is built once.  The
+# first figure is a shell made again with everything in the store
+# (--rebuild-cache), the others a shell from the cache.
 byre shell -C coreutils -- true
+: >"$tmp/rebuild"
+i=0
+while [ $i -lt 5 ]; do
+  t=$(date +%s%N); byre shell -C --rebuild-cache coreutils -- true
+  echo $(( $(date +%s%N) - t )) >>"$tmp/rebuild"; i=$((i + 1))
+done
 now () { date +%s%N; }
 median () { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]/1e6}'; }
 : >"$tmp/byre"; : >"$tmp/bwrap"; : >"$tmp/unshare"
@@ -58,6 +66,8 @@ while [ $i -lt "$n" ]; do
   i=$((i + 1))
 done
 b=$(median <"$tmp/byre"); u=$(median <"$tmp/unshare")
+echo "byre shell -C --rebuild-cache coreutils -- true: median $(median <"$tmp/rebuild") ms (5 runs)"
+echo "byre --version: median $(i=0; while [ $i -lt 5 ]; do t=$(now); byre --version >/dev/null; echo $(( $(now) - t )); i=$((i + 1)); done | median) ms"
 echo "byre shell -C coreutils -- true: median $b ms ($n runs)"
 if [ -s "$tmp/bwrap" ]; then
   w=$(median <"$tmp/bwrap")

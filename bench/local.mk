@@ -10,6 +10,7 @@ EXTRA_DIST +=					\
   bench/host-guile.scm				\
   bench/command-line.sh				\
   bench/host-packages.sh			\
+  bench/init.sh				\
   bench/system-build.sh				\
   bench/system-phases.scm			\
   bench/pack.sh				\

@@ -258,6 +258,12 @@ status."
                          #:file-creation-mask #o027
                          #:log-file ,(marker "env.log"))
                 #:stop (make-kill-destructor))
+       (service '(limited)
+                #:start (make-forkexec-constructor
+                         '("/bin/sh" "-c" "ulimit -Sn; ulimit -Hn; exec sleep 1000")
+                         #:resource-limits '((nofile 64 128))
+                         #:log-file ,(marker "limited.log"))
+                #:stop (make-kill-destructor))
        (service '(talker)
                 #:documentation "Talks."
                 #:start (const #t)
@@ -377,6 +383,17 @@ status."
                                             "\n")))
     (file-contents (marker "env.log"))))
 
+(test-equal "#:resource-limits: the soft and hard limits the program gets"
+  "64\n128\n"
+  (begin
+    (herd init 'start 'limited)
+    (wait-until "limited's log"
+                (lambda () (= 2 (length (string-split
+                                         (string-trim-right
+                                          (file-contents (marker "limited.log")))
+                                         #\newline)))))
+    (file-contents (marker "limited.log"))))
+
 (test-equal "an action: its value and its messages"
   '((#t) ("Hello, Bob!"))
   (let ((reply (herd init 'greet 'talker "Bob")))
@@ -458,7 +475,7 @@ status."
                     #t)
                    (_ #f))
                  services)
-          (= 16 (length services))))
+          (= 17 (length services))))
     (_ #f)))
 
 (test-assert "protocol: a request split across writes is answered"
