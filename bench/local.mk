@@ -13,6 +13,7 @@ EXTRA_DIST +=					\
   bench/init.sh				\
   bench/system-build.sh				\
   bench/system-phases.scm			\
+  bench/system-container.scm			\
   bench/pack.sh				\
   bench/store/README				\
   bench/store/run				\
