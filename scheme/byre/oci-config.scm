@@ -13,6 +13,7 @@
   #:use-module (ice-9 match)
   #:use-module (ice-9 format)
   #:use-module (byre container-spec)
+  #:use-module ((byre core) #:select (%seccomp-default-rules))
   #:autoload (byre file-systems) (file-system? file-system-mapping?
                                   file-system-mapping->bind-mount
                                   file-system-device file-system-mount-point
@@ -26,6 +27,7 @@
             oci-capability-name
             oci-id-mappings
             oci-mount
+            oci-seccomp
             oci-runtime-config
             container-spec->oci-config))
 
@@ -156,19 +158,85 @@ mounts array."
                            #:flags '(no-suid no-dev) #:options "mode=1777"))
           '())))
 
+(define (positive-integer? n)
+  (and (exact-integer? n) (positive? n)))
+
 (define (resources limits)
-  ;; LIMITS: an alist with pids, memory (bytes) and cpu (CPUs' worth).
+  ;; LIMITS: an alist with pids, memory (bytes) and cpu (CPUs' worth), as
+  ;; byre's cgroup code applies them (src/cgroup/limits.cc): no swap beyond
+  ;; the memory limit (the specification's swap counts memory and swap
+  ;; together), a quota per period of 100 ms, never under the kernel's
+  ;; minimum of 1 ms.
   (define period 100000)
+  (define (check name valid? value)
+    (unless (valid? value)
+      (raise (make-user-error "~a limit ~s is not a positive number" (list name value)
+                              #:hint "give pids and memory (bytes) as positive \
+integers, cpu as a positive number of CPUs, e.g. 0.5."))))
   (append (match (assq-ref limits 'pids)
             (#f '())
-            (n `(("pids" . (("limit" . ,n))))))
+            (n (check 'pids positive-integer? n)
+               `(("pids" . (("limit" . ,n))))))
           (match (assq-ref limits 'memory)
             (#f '())
-            (n `(("memory" . (("limit" . ,n))))))
+            (n (check 'memory positive-integer? n)
+               `(("memory" . (("limit" . ,n) ("swap" . ,n))))))
           (match (assq-ref limits 'cpu)
             (#f '())
-            (n `(("cpu" . (("quota" . ,(inexact->exact (round (* n period))))
+            (n (check 'cpu (lambda (n) (and (real? n) (positive? n))) n)
+               `(("cpu" . (("quota" . ,(max 1000 (inexact->exact
+                                                   (truncate (* n period)))))
                            ("period" . ,period))))))))
+
+(define (json-object? value)
+  ;; Whether VALUE is a guile-json object: an alist with string keys.
+  (and (list? value)
+       (every (lambda (pair) (and (pair? pair) (string? (car pair)))) value)))
+
+(define* (oci-seccomp #:key sys-admin?)
+  "Return byre's default seccomp filter (the one its own containers get)
+as the specification's seccomp object, a guile-json value: every system
+call allowed but those the filter refuses, which fail with the same errno
+(EPERM; clone3 ENOSYS, so that the C library falls back on clone), with
+the same condition on the first argument (unshare and clone only with
+CLONE_NEWUSER).  With SYS-ADMIN?, the variant for a container whose root
+keeps CAP_SYS_ADMIN: mounting, joining and making namespaces allowed.
+Like byre's, the filter is for the native architecture only."
+  (define rules (%seccomp-default-rules (and sys-admin? #t)))
+  (define (entry names errno . args)
+    `(("names" . ,(list->vector names))
+      ("action" . "SCMP_ACT_ERRNO")
+      ("errnoRet" . ,errno)
+      ,@(if (null? args) '() `(("args" . ,(list->vector args))))))
+  (define plain
+    ;; Unconditional rules, grouped by errno in their order.
+    (let loop ((rules rules) (groups '()))
+      (match rules
+        (() (reverse groups))
+        (((name errno 0) rest ...)
+         (loop rest
+               (match (assv errno groups)
+                 (#f (cons (list errno name) groups))
+                 ((_ names ...)
+                  (map (lambda (group)
+                         (if (eqv? (car group) errno)
+                             (append group (list name))
+                             group))
+                       groups)))))
+        ((_ rest ...) (loop rest groups)))))
+  `(("defaultAction" . "SCMP_ACT_ALLOW")
+    ("syscalls"
+     . ,(list->vector
+         (append (map (match-lambda ((errno names ...) (entry names errno)))
+                      plain)
+                 (filter-map (match-lambda
+                               ((name errno 0) #f)
+                               ((name errno mask)
+                                (entry (list name) errno
+                                       `(("index" . 0) ("value" . ,mask)
+                                         ("valueTwo" . ,mask)
+                                         ("op" . "SCMP_CMP_MASKED_EQ")))))
+                             rules))))))
 
 (define* (oci-runtime-config #:key
                              program
@@ -195,7 +263,7 @@ mounts array."
                              (mounts '())
                              (limits '())
                              (open-files 1024)
-                             (seccomp #f)
+                             (seccomp #t)
                              (tmp? #t)
                              (terminal? #f))
   "Return an OCI runtime configuration, the contents of a bundle's
@@ -215,8 +283,9 @@ user.  MOUNTS, made of `oci-mount', come after the standard ones (/proc,
 /dev, /dev/pts, /dev/shm, /dev/mqueue, /sys, and a fresh /tmp unless TMP?
 is false).  LIMITS is an alist
 with pids, memory (bytes) and cpu (a number of CPUs) limits for the
-container's cgroup.  OPEN-FILES is its RLIMIT_NOFILE.  SECCOMP, when true,
-is the specification's seccomp object (a guile-json value).  The
+container's cgroup.  OPEN-FILES is its RLIMIT_NOFILE.  SECCOMP is #t for
+byre's default filter (see `oci-seccomp'; the variant for CAPABILITIES),
+#f for none, or the specification's seccomp object (a guile-json value).  The
 container never gains privileges (no_new_privs), and /proc's host-wide
 files are masked or read-only."
   (define user? (memq 'user namespaces))
@@ -269,7 +338,15 @@ an absolute file name" (list program)
         ,@(match (resources limits)
             (() '())
             (resources `(("resources" . ,resources))))
-        ,@(if seccomp `(("seccomp" . ,seccomp)) '())
+        ,@(match seccomp
+            (#f '())
+            (#t `(("seccomp"
+                   . ,(oci-seccomp #:sys-admin? (memq 'sys_admin capabilities)))))
+            ((? json-object?) `(("seccomp" . ,seccomp)))
+            (_ (raise (make-user-error "seccomp ~s is not #t, #f or an OCI \
+seccomp object" (list seccomp)
+                                       #:hint "give #t for byre's default filter, \
+or an alist such as '((\"defaultAction\" . \"SCMP_ACT_ALLOW\"))."))))
         ("maskedPaths" . ,(list->vector %oci-masked-paths))
         ("readonlyPaths" . ,(list->vector %oci-read-only-paths))))))
 
@@ -292,9 +369,10 @@ an absolute file name" (list program)
   "Return the OCI runtime configuration (see `oci-runtime-config') of SPEC,
 a <container-spec> that runs a program (the exec form), on the root file
 system ROOT of its bundle: its namespaces, id maps, ids, hostname,
-capabilities, environment, working directory, mounts, limits and
-read-only root.  A thunk cannot be written in a configuration, nor can
-byre's own seccomp filter yet: a SPEC with either is refused."
+capabilities, environment, working directory, mounts, limits (as cgroup
+resources), seccomp filter (byre's default, see `oci-seccomp', or none)
+and read-only root.  A thunk cannot be written in a configuration: a
+SPEC with one is refused."
   (define namespaces (container-spec-namespaces spec))
   (define user? (memq 'user namespaces))
   (define location (container-spec-location spec))
@@ -304,12 +382,6 @@ byre's own seccomp filter yet: a SPEC with either is refused."
 cannot hold" '()
                             #:location location
                             #:hint "give it a program, a command line, instead.")))
-  (when (eq? #t (container-spec-seccomp spec))
-    (raise (make-user-error "byre's default seccomp filter has no config.json \
-form yet" '()
-                            #:location location
-                            #:hint "set (seccomp #f), or pass the OCI seccomp \
-object to oci-runtime-config as #:seccomp.")))
   (let ((limits (container-spec-limits spec)))
     (oci-runtime-config
      #:program (container-spec-program spec)
@@ -335,6 +407,7 @@ object to oci-runtime-config as #:seccomp.")))
                     (memory . ,(container-limits-memory limits))
                     (cpu . ,(container-limits-cpu limits)))
                   '())
+     #:seccomp (container-spec-seccomp spec)
      #:terminal? (and (container-spec-console spec) #t))))
 
 ;;; oci-config.scm ends here

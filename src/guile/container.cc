@@ -21,6 +21,7 @@
 #include "mount/rules.hh"
 #include "namespaces/namespaces.hh"
 #include "process/helpers.hh"
+#include "seccomp/filter.hh"
 
 namespace byre::guile {
 
@@ -499,6 +500,28 @@ BYRE_DEFINE(subordinate_range, "%subordinate-range", 3, 0, 0,
     }
   });
   if (found) result = scm_cons(scm_from_uint32(start), scm_from_uint32(count));
+  return result;
+}
+#undef FUNC_NAME
+
+BYRE_DEFINE(seccomp_default_rules, "%seccomp-default-rules", 1, 0, 0, (SCM sys_admin),
+            "Return the rules of byre's default seccomp filter, the variant for "
+            "a container whose root keeps CAP_SYS_ADMIN when SYS-ADMIN is true: "
+            "a list of (NAME ERRNO ARG0-MASK), the system call NAME failing "
+            "with ERRNO, only when its first argument has every bit of "
+            "ARG0-MASK set unless ARG0-MASK is 0.")
+#define FUNC_NAME "%seccomp-default-rules"
+{
+  std::vector<seccomp::Rule> rules;
+  BYRE_GUARD(FUNC_NAME, {
+    rules = seccomp::rules(scm_is_true(sys_admin) ? seccomp::Variant::with_sys_admin
+                                                  : seccomp::Variant::default_);
+  });
+  SCM result = SCM_EOL;
+  for (auto it = rules.rbegin(); it != rules.rend(); ++it)
+    result = scm_cons(scm_list_3(scm_from_utf8_string(it->name.c_str()),
+                                 scm_from_int(it->error), scm_from_ulong(it->arg0_mask)),
+                      result);
   return result;
 }
 #undef FUNC_NAME

@@ -67,26 +67,14 @@ Program compile(Variant variant) {
   } release{ctx};
   // The filter applies as is: the child sets no_new_privs itself.
   check(seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0), "seccomp_attr_set");
-  auto block = [&](const char* name) {
-    int nr = seccomp_syscall_resolve_name(name);
-    if (nr == __NR_SCMP_ERROR) return;  // not a system call of this architecture
-    int rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), nr, 0);
-    // A pseudo-call that does not exist on this architecture.
-    if (rc == -EDOM || rc == -EFAULT) return;
+  for (const Rule& rule : rules(variant)) {
+    int nr = seccomp_syscall_resolve_name(rule.name.c_str());
+    int rc = rule.arg0_mask == 0
+                 ? seccomp_rule_add(ctx, SCMP_ACT_ERRNO(rule.error), nr, 0)
+                 : seccomp_rule_add(ctx, SCMP_ACT_ERRNO(rule.error), nr, 1,
+                                    SCMP_A0(SCMP_CMP_MASKED_EQ, rule.arg0_mask,
+                                            rule.arg0_mask));
     check(rc, "seccomp_rule_add");
-  };
-  for (const char* name : kAlways) block(name);
-  if (variant == Variant::default_) {
-    for (const char* name : kWithoutSysAdmin) block(name);
-    check(seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(unshare), 1,
-                           SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER)),
-          "seccomp_rule_add unshare");
-    check(seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1,
-                           SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER)),
-          "seccomp_rule_add clone");
-    // clone3's flags are in memory, out of the filter's sight.
-    check(seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0),
-          "seccomp_rule_add clone3");
   }
   // Exported through a memory file, read back as instructions.
   int fd = memfd_create("byre-seccomp", MFD_CLOEXEC);
@@ -107,6 +95,25 @@ Program compile(Variant variant) {
 }
 
 }  // namespace
+
+std::vector<Rule> rules(Variant variant) {
+  std::vector<Rule> out;
+  // A name this architecture lacks resolves to an error, or to a negative
+  // pseudo-call number that matches nothing here: neither is a rule.
+  auto block = [&](const char* name, int error, unsigned long mask) {
+    if (seccomp_syscall_resolve_name(name) < 0) return;
+    out.push_back(Rule{name, error, mask});
+  };
+  for (const char* name : kAlways) block(name, EPERM, 0);
+  if (variant == Variant::default_) {
+    for (const char* name : kWithoutSysAdmin) block(name, EPERM, 0);
+    block("unshare", EPERM, CLONE_NEWUSER);
+    block("clone", EPERM, CLONE_NEWUSER);
+    // clone3's flags are in memory, out of the filter's sight.
+    block("clone3", ENOSYS, 0);
+  }
+  return out;
+}
 
 const Program& default_program(Variant variant) {
   Compiled& c = compiled[variant == Variant::default_ ? 0 : 1];

@@ -30,6 +30,20 @@ enum class Variant { default_, with_sys_admin };
 // std::system_error when libseccomp fails.
 const Program& default_program(Variant variant = Variant::default_);
 
+// One rule of the default filter: the system call NAME fails with ERROR
+// (an errno value); when ARG0_MASK is not 0, only when its first argument
+// has every bit of ARG0_MASK set.
+struct Rule {
+  std::string name;
+  int error;
+  unsigned long arg0_mask;
+};
+
+// The rules of VARIANT, those of system calls this architecture has, in
+// the order the filter is made of them: what `default_program' compiles,
+// and what (byre oci-config) writes as an OCI seccomp object.
+std::vector<Rule> rules(Variant variant);
+
 // The names of the system calls VARIANT blocks, as the manual lists them.
 std::vector<std::string> blocked_calls(Variant variant);
 
