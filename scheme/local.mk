@@ -40,6 +40,7 @@ BYRE_MODULES =					\
   scheme/byre/oci.scm				\
   scheme/byre/oci-config.scm			\
   scheme/byre/pack.scm				\
+  scheme/byre/pack-system.scm			\
   scheme/byre/scripts/system.scm		\
   scheme/byre/user-file.scm			\
   scheme/byre/machine-repl.scm		\
@@ -229,11 +230,11 @@ byrescriptsobjectdir = $(guileobjectdir)/byre/scripts
 dist_byrescriptsmodule_DATA = scheme/byre/scripts/gc.scm scheme/byre/scripts/eval.scm \
   scheme/byre/scripts/pack.scm scheme/byre/scripts/shell.scm \
   scheme/byre/scripts/system.scm scheme/byre/scripts/init.scm \
-  scheme/byre/scripts/herd.scm
+  scheme/byre/scripts/herd.scm scheme/byre/scripts/image.scm
 byrescriptsobject_DATA = scheme/byre/scripts/gc.go scheme/byre/scripts/eval.go \
   scheme/byre/scripts/pack.go scheme/byre/scripts/shell.go \
   scheme/byre/scripts/system.go scheme/byre/scripts/init.go \
-  scheme/byre/scripts/herd.go
+  scheme/byre/scripts/herd.go scheme/byre/scripts/image.go
 
 # Façades live under byre's own data directory so they never shadow a real
 # Guix on the default load path.
@@ -362,6 +363,7 @@ scheme/byre/store.go scheme/byre/scripts/gc.go modules/guix/store.go \
   modules/guix/base32.go scheme/byre/base32.go scheme/byre/derivations.go scheme/byre/gexp.go \
   scheme/byre/system/container.go scheme/byre/scripts/eval.go \
   scheme/byre/oci.go scheme/byre/pack.go scheme/byre/scripts/pack.go \
+  scheme/byre/pack-system.go scheme/byre/scripts/image.go \
   modules/guix/gexp.go modules/guix/derivations.go \
   modules/gnu/system/linux-container.go scheme/byre/guix-config.go \
   modules/guix/config.go modules/guix.go scheme/byre/store-builds.go: scheme/byre/store-core.go

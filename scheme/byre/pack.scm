@@ -205,6 +205,7 @@ sorted by name, and so is the list of lists."
                      (symlinks '())
                      (entry-point #f)
                      (entry-point-arguments '())
+                     (environment #f)
                      (max-layers %default-max-layers)
                      (labels '()))
   "Pack the closure in STORE of ITEMS, a list of valid store items, with
@@ -217,7 +218,8 @@ PROFILE, an item among ITEMS or #f, is what relative file names are
 relative to: SYMLINKS, a list of (LINK . TARGET) with LINK absolute, makes
 LINK point to PROFILE/TARGET (or to TARGET when it is absolute);
 ENTRY-POINT, a file name, is the image's entry point, given
-ENTRY-POINT-ARGUMENTS.  COMPRESSION is 'gzip or #f: of the whole archive
+ENTRY-POINT-ARGUMENTS, with ENVIRONMENT, \"NAME=VALUE\" strings (by
+default, PATH for PROFILE's programs).  COMPRESSION is 'gzip or #f: of the whole archive
 for tarball, of each layer for docker and oci.  MAX-LAYERS bounds the
 layers of docker and oci images, one per store item while they fit.
 LABELS is an alist of strings for the image configuration.  NAME names
@@ -253,14 +255,14 @@ points, relative to the profile.")))
   (define closure
     (sort (requisites store items) string<?))
 
-  (define environment
-    (profile-environment profile))
+  (define environment*
+    (or environment (profile-environment profile)))
 
   (define output
     (output-path "out"
                  (pack-key format compression closure
                            (map host-entry-stamp host-entries)
-                           links entry max-layers labels name*)
+                           links entry environment* max-layers labels name*)
                  (pack-output-name name* format compression)))
 
   (unless (memq format (map car %pack-formats))
@@ -322,7 +324,7 @@ the links and host files.")))
          (define (config-of layers)
            (image-config layers
                          #:entry-point entry
-                         #:environment environment
+                         #:environment environment*
                          #:labels labels
                          #:history (history-of)))
 
@@ -389,7 +391,7 @@ the profile.")))
                 (lambda (port)
                   (scm->json (oci-runtime-config
                               #:program entry
-                              #:environment environment
+                              #:environment environment*
                               ;; A store under /tmp (a test's) must not
                               ;; be hidden by a fresh /tmp.
                               #:tmp? (not (string-prefix? "/tmp/"

@@ -38,7 +38,8 @@
 
 (define %system-actions
   '(("build" . "build the system directory and print its file name")
-    ("container" . "build a script that runs the system in a container")))
+    ("container" . "build a script that runs the system in a container")
+    ("image" . "build a Docker or OCI image of the system")))
 
 (define (show-system-help)
   (display "Usage: byre system ACTION [OPTION]... FILE
@@ -49,6 +50,8 @@ Actions:
   build      build the system directory and print its file name
   container  build a script that runs the system in a container, and
              print its file name (or, with --run, run it)
+  image      build a Docker or OCI image that boots the system (see
+             'byre system image --help')
 
 Options:
   -L, --load-path=DIR    prepend DIR to the module search path
@@ -327,6 +330,11 @@ links" root))
              (begin (show-version "system") (exit 0))
              (usage-error "no action given" #:command "system"
                           #:hint "try 'byre system build FILE'"))))
+    (("image" . rest)
+     ;; Its options are its own: (byre scripts image), loaded when run.
+     ((module-ref (resolve-interface '(byre scripts image))
+                  'byre-system-image)
+      rest))
     ((action . rest)
      (unless (assoc action %system-actions)
        (usage-error (format #f "~a: unknown action" action)

@@ -1,0 +1,123 @@
+;;; SPDX-License-Identifier: GPL-3.0-or-later
+;;; Copyright (C) 2026 the byre authors
+;;; byre --- Guix-style Scheme on any Linux host
+;;;
+;;; (byre pack-system): images of operating systems, as `guix system
+;;; image -t docker' makes them, and Kubernetes Pods that run them.
+
+(define-module (byre pack-system)
+  #:use-module (byre store)
+  #:use-module (byre monads)
+  #:use-module (byre derivations)
+  #:use-module (byre diagnostics)
+  #:use-module (byre pack)
+  #:use-module (byre container-spec)
+  #:use-module ((byre host) #:select (store-items-host-closure))
+  #:use-module ((byre system container) #:select (system-container
+                                                  system-container-spec))
+  #:use-module ((ice-9 ftw) #:select (scandir))
+  #:use-module (ice-9 match)
+  #:use-module (srfi srfi-1)
+  #:use-module (srfi srfi-34)
+  #:export (operating-system-image
+            image-kubernetes-pod))
+
+;;; Commentary:
+;;;
+;;; The image holds the closure of the system directory of the
+;;; containerized operating system (S's `system-container'), the host
+;;; files its host packages record, and, as its entry point, what PID 1 of
+;;; `byre system container' runs: the host's guile loading the system's
+;;; boot, which activates the system and executes the init.
+;;;
+;;; Code:
+
+(define (entry-file entry)
+  ;; The file name a host closure entry stands for.
+  (match entry
+    ((_ file . _) file)))
+
+(define (system-host-entries system entries)
+  ;; ENTRIES, but for those in /etc that SYSTEM's /etc declares: the
+  ;; system's declaration wins over a host package's file, as in a system
+  ;; container.
+  (define declared
+    (remove (lambda (name)
+              (equal? (false-if-exception
+                       (canonicalize-path (string-append system "/etc/" name)))
+                      (string-append "/etc/" name)))
+            (or (scandir (string-append system "/etc")
+                         (lambda (name) (not (member name '("." "..")))))
+                '())))
+  (define (shadowed? file)
+    (any (lambda (name)
+           (let ((entry (string-append "/etc/" name)))
+             (or (string=? file entry)
+                 (string-prefix? (string-append entry "/") file))))
+         declared))
+  (remove (lambda (entry) (shadowed? (entry-file entry))) entries))
+
+(define* (operating-system-image store os #:key (format 'docker)
+                                 (compression 'gzip) name)
+  "Build in STORE the image of OS, an operating system, made for a
+container, in FORMAT ('docker or 'oci, compressed with COMPRESSION, 'gzip
+or #f), named NAME (by default OS's host name), and return the store item
+that holds it.  The image's entry point boots the system: its init runs
+as PID 1."
+  (unless (memq format '(docker oci))
+    (raise (make-user-error "~a: a system image is docker or oci" (list format)
+                            #:hint "give -t docker or -t oci.")))
+  (let* ((drv (run-with-store store (system-container os)))
+         (system (derivation->output-path drv)))
+    (build-derivations store (list drv))
+    (let* ((items (requisites store (list system)))
+           (spec (system-container-spec system '() #:host-uids 1
+                                        #:console #f)))
+      (build-pack store (list system)
+                  #:format format
+                  #:compression compression
+                  #:name (or name
+                             ((@ (byre system) operating-system-host-name) os))
+                  #:host-entries (system-host-entries
+                                  system (store-items-host-closure items))
+                  #:entry-point (first (container-spec-program spec))
+                  #:entry-point-arguments (cdr (container-spec-program spec))
+                  #:environment (container-spec-environment spec)
+                  #:labels `(("dev.byre.system" . ,system))))))
+
+(define* (image-kubernetes-pod name image #:key (ports '()))
+  "Return a Kubernetes Pod manifest, as a guile-json value (JSON is YAML
+that kubectl and `podman kube play' read), named NAME, that runs IMAGE, a
+reference such as \"localhost/komputilo:latest\", with its entry point,
+exposing PORTS, a list of TCP port numbers."
+  (unless (and (string? name)
+               (string-every (lambda (c) (or (char-numeric? c) (char-lower-case? c)
+                                             (char=? c #\-)))
+                             name)
+               (not (string-null? name)))
+    (raise (make-user-error "~s is not a Kubernetes name" (list name)
+                            #:hint "use lower-case letters, digits and -, \
+as in komputilo.")))
+  (for-each (lambda (port)
+              (unless (and (exact-integer? port) (< 0 port 65536))
+                (raise (make-user-error "port ~s is not a TCP port number"
+                                        (list port)
+                                        #:hint "give a number from 1 to 65535."))))
+            ports)
+  `(("apiVersion" . "v1")
+    ("kind" . "Pod")
+    ("metadata" . (("name" . ,name)
+                   ("labels" . (("app" . ,name)))))
+    ("spec"
+     . (("restartPolicy" . "Never")
+        ("containers"
+         . #((("name" . ,name)
+              ("image" . ,image)
+              ("imagePullPolicy" . "Never")
+              ("ports" . ,(list->vector
+                           (map (lambda (port)
+                                  `(("containerPort" . ,port)
+                                    ("protocol" . "TCP")))
+                                ports))))))))))
+
+;;; pack-system.scm ends here

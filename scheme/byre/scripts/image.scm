@@ -1,0 +1,159 @@
+;;; SPDX-License-Identifier: GPL-3.0-or-later
+;;; Copyright (C) 2026 the byre authors
+;;; byre --- Guix-style Scheme on any Linux host
+;;;
+;;; (byre scripts image): `byre system image', as `guix system image -t
+;;; docker': the containerized operating system of a configuration file
+;;; as a Docker or OCI image, and a Kubernetes Pod that runs it.
+
+(define-module (byre scripts image)
+  #:use-module (byre ui)
+  #:use-module (byre store)
+  #:use-module ((byre derivations) #:select (%build-verbosity))
+  #:use-module (byre pack)
+  #:use-module (byre pack-system)
+  #:use-module ((byre scripts system) #:select (read-operating-system))
+  #:use-module ((byre scripts eval) #:select (register-root))
+  #:use-module ((byre system) #:select (operating-system-host-name))
+  #:use-module (json)
+  #:use-module (srfi srfi-1)
+  #:use-module (srfi srfi-11)
+  #:use-module (srfi srfi-37)
+  #:use-module (ice-9 match)
+  #:use-module (ice-9 format)
+  #:export (byre-system-image))
+
+(define (show-image-help)
+  (display "Usage: byre system image [OPTION]... FILE
+Build the operating system declared in FILE, made for a container, as a
+Docker or OCI image whose entry point boots it (its init as PID 1), and
+print the image's file name.
+
+  -t, --image-type=TYPE  docker (the default: podman load) or oci
+  -C, --compression=TOOL compress the layers with gzip (the default) or none
+      --image-tag=NAME   name the image NAME (default: the host name)
+      --kube=FILE        also write to FILE a Kubernetes Pod that runs the
+                         image (JSON, which kubectl and podman kube play read)
+  -p, --port=PORT        with --kube, declare the container's TCP PORT
+                         (repeatable)
+  -r, --root=FILE        make FILE a symlink to the image, and register it
+                         as a garbage collector root
+  -L, --load-path=DIR    prepend DIR to the module search path
+  -v, --verbosity=LEVEL  0: only errors; 1: a line per build (default)
+  -h, --help             display this help and exit
+
+Example:
+  podman load -i $(byre system image -t docker --kube=pod.json -p 2222 \\
+                     examples/bare-bones.scm)
+  podman kube play pod.json
+")
+  (show-bug-report-information))
+
+(define %image-options
+  (list (option '(#\t "image-type") #t #f
+                (lambda (opt name arg result)
+                  (match arg
+                    ((or "docker" "oci")
+                     (alist-cons 'type (string->symbol arg) result))
+                    (_ (usage-error (format #f "~a: unknown image type" arg)
+                                    #:command "system image"
+                                    #:hint "give -t docker or -t oci")))))
+        (option '(#\C "compression") #t #f
+                (lambda (opt name arg result)
+                  (match arg
+                    ("gzip" (alist-cons 'compression 'gzip result))
+                    ("none" (alist-cons 'compression #f result))
+                    (_ (usage-error (format #f "~a: unknown compression" arg)
+                                    #:command "system image"
+                                    #:hint "give gzip or none")))))
+        (option '("image-tag") #t #f
+                (lambda (opt name arg result)
+                  (alist-cons 'image-tag arg result)))
+        (option '("kube") #t #f
+                (lambda (opt name arg result)
+                  (alist-cons 'kube arg result)))
+        (option '(#\p "port") #t #f
+                (lambda (opt name arg result)
+                  (match (string->number arg)
+                    ((? (lambda (n) (and (exact-integer? n) (< 0 n 65536))) n)
+                     (alist-cons 'port n result))
+                    (_ (usage-error (format #f "--port=~a: not a TCP port" arg)
+                                    #:command "system image"
+                                    #:hint "give a number from 1 to 65535")))))
+        (option '(#\r "root") #t #f
+                (lambda (opt name arg result)
+                  (alist-cons 'root arg result)))
+        (option '(#\L "load-path") #t #f
+                (lambda (opt name arg result)
+                  (set! %load-path (cons arg %load-path))
+                  (set! %load-compiled-path (cons arg %load-compiled-path))
+                  result))
+        (option '(#\v "verbosity") #t #f
+                (lambda (opt name arg result)
+                  (match (string->number arg)
+                    ((? (lambda (n) (and (exact-integer? n) (>= n 0))) n)
+                     (alist-cons 'verbosity n result))
+                    (_ (usage-error (format #f "invalid verbosity level '~a'" arg)
+                                    #:command "system image")))))
+        (option '(#\h "help") #f #f
+                (lambda _ (show-image-help) (exit 0)))))
+
+(define (byre-system-image args)
+  "Implement `byre system image' with ARGS, the arguments after \"image\"."
+  (let-values (((opts operands)
+                (let loop ((args args) (opts '((type . docker) (compression . gzip)))
+                           (operands '()))
+                  (call-with-values
+                      (lambda ()
+                        (parse-command-options args %image-options opts
+                                               #:command "system image"))
+                    (lambda (opts rest)
+                      (match rest
+                        (() (values opts (reverse operands)))
+                        ((operand . rest)
+                         (loop rest opts (cons operand operands)))))))))
+    (define ports
+      (reverse (filter-map (match-lambda (('port . p) p) (_ #f)) opts)))
+    (when (and (pair? ports) (not (assq-ref opts 'kube)))
+      (usage-error "--port is for --kube" #:command "system image"
+                   #:hint "add --kube=pod.json"))
+    (match operands
+      ((file)
+       (let ((os (call-with-error-handling
+                  (lambda () (read-operating-system file)))))
+         (call-with-error-handling
+          (lambda ()
+            (parameterize ((%build-verbosity (or (assq-ref opts 'verbosity) 1)))
+              (with-store store
+                (let* ((name (or (assq-ref opts 'image-tag)
+                                 (operating-system-host-name os)))
+                       (image (operating-system-image
+                               store os
+                               #:format (assq-ref opts 'type)
+                               #:compression (assq-ref opts 'compression)
+                               #:name name)))
+                  (when (assq-ref opts 'root)
+                    (register-root store (assq-ref opts 'root)
+                                   `(("out" . ,image))))
+                  (match (assq-ref opts 'kube)
+                    (#f #t)
+                    (pod-file
+                     (call-with-output-file pod-file
+                       (lambda (port)
+                         (scm->json (image-kubernetes-pod
+                                     (image-reference name)
+                                     (string-append "localhost/"
+                                                    (image-reference name)
+                                                    ":latest")
+                                     #:ports ports)
+                                    port #:pretty #t)
+                         (newline port)))))
+                  (display image)
+                  (newline))))))))
+      (()
+       (usage-error "no configuration file given" #:command "system image"
+                    #:hint "give a file that declares an (operating-system …)"))
+      (_
+       (usage-error "give one configuration file" #:command "system image")))))
+
+;;; image.scm ends here
