@@ -52,6 +52,9 @@
 (bash bash-completion "bash-completion" ("bash-completion"))
 (bash bash-minimal "bash-minimal" ("bash"))
 
+(bootloaders grub "grub" ("grub-pc"))
+(bootloaders grub-efi "grub-efi" ("grub-efi-amd64"))
+
 (certs nss-certs "nss-certs" ("ca-certificates")
        (relocate ("etc/ssl/certs" "/etc/ssl/certs"))
        (data "/etc/ssl/certs")
@@ -63,6 +66,11 @@
 (compression xz "xz" ("xz-utils"))
 
 (curl curl "curl" ("curl"))
+
+(disk fdisk "fdisk" ("fdisk"))
+(disk parted "parted" ("parted"))
+
+(fonts font-bitstream-vera "font-bitstream-vera" ("ttf-bitstream-vera"))
 
 (gawk gawk "gawk" ("gawk"))
 
@@ -87,11 +95,17 @@
 
 (nano nano "nano" ("nano"))
 
+(nvi nvi "nvi" ("nvi"))
+
+(package-management guix "guix" ())       ; not in Debian 12: byre has its own store
+
 (perl perl "perl" ("perl" "perl-base" "perl-modules-5.36"))
 
 (python python "python" ("python3" "python3.11" "python3-minimal"
                          "python3.11-minimal" "libpython3.11-stdlib"
                          "libpython3.11-minimal"))
+
+(ratpoison ratpoison "ratpoison" ("ratpoison"))
 
 (screen screen "screen" ("screen")
         (data "/usr/share/terminfo" "/usr/lib/terminfo")
@@ -102,6 +116,8 @@
 (ssh openssh-sans-x "openssh-sans-x" ("openssh-client" "openssh-server"
                                       "openssh-sftp-server")
      (relocate ("libexec/sftp-server" "/usr/lib/openssh/sftp-server")))
+
+(suckless dmenu "dmenu" ("suckless-tools"))
 
 (texinfo info-reader "info-reader" ("info"))
 
@@ -114,3 +130,8 @@
      (relocate ("share/nginx/html" "/usr/share/nginx/html")))
 
 (wget wget "wget" ("wget"))
+
+(wm i3-wm "i3-wm" ("i3-wm"))
+(wm i3status "i3status" ("i3status"))
+
+(xorg xorg-server "xorg-server" ("xserver-xorg-core"))

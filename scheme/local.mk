@@ -112,6 +112,7 @@ FACADE_MODULES =				\
   modules/gnu/system/linux-container.scm	\
   modules/gnu/packages.scm			\
   modules/guix/profiles.scm			\
+  modules/guix/packages.scm			\
   $(FACADE_PACKAGE_MODULES)		\
   $(FACADE_OS_MODULES)				\
   $(SHEPHERD_FACADES)
@@ -121,25 +122,34 @@ FACADE_PACKAGE_MODULES =			\
   modules/gnu/packages/admin.scm		\
   modules/gnu/packages/base.scm		\
   modules/gnu/packages/bash.scm		\
+  modules/gnu/packages/bootloaders.scm		\
   modules/gnu/packages/certs.scm		\
   modules/gnu/packages/compression.scm		\
   modules/gnu/packages/curl.scm		\
+  modules/gnu/packages/disk.scm		\
+  modules/gnu/packages/fonts.scm		\
   modules/gnu/packages/gawk.scm		\
-  modules/gnu/packages/guile-xyz.scm		\
   modules/gnu/packages/guile.scm		\
+  modules/gnu/packages/guile-xyz.scm		\
   modules/gnu/packages/less.scm		\
   modules/gnu/packages/linux.scm		\
   modules/gnu/packages/man.scm		\
   modules/gnu/packages/nano.scm		\
+  modules/gnu/packages/nvi.scm		\
+  modules/gnu/packages/package-management.scm		\
   modules/gnu/packages/perl.scm		\
   modules/gnu/packages/python.scm		\
+  modules/gnu/packages/ratpoison.scm		\
   modules/gnu/packages/screen.scm		\
   modules/gnu/packages/ssh.scm		\
+  modules/gnu/packages/suckless.scm		\
   modules/gnu/packages/texinfo.scm		\
   modules/gnu/packages/tmux.scm		\
   modules/gnu/packages/version-control.scm		\
   modules/gnu/packages/web.scm		\
-  modules/gnu/packages/wget.scm
+  modules/gnu/packages/wget.scm		\
+  modules/gnu/packages/wm.scm		\
+  modules/gnu/packages/xorg.scm
 
 
 FACADE_OS_TOP = modules/gnu.scm
@@ -276,13 +286,15 @@ dist_facadeguix_DATA = modules/guix/monads.scm modules/guix/monad-repl.scm \
   modules/guix/store.scm modules/guix/base32.scm modules/guix/utils.scm \
   modules/guix/gexp.scm modules/guix/derivations.scm modules/guix/modules.scm \
   modules/guix/repl.scm modules/guix/config.scm modules/guix/profiles.scm \
-  modules/guix/serialization.scm modules/guix/diagnostics.scm
+  modules/guix/serialization.scm modules/guix/diagnostics.scm \
+  modules/guix/packages.scm
 facadeguixobjdir = $(facadeobjectdir)/guix
 facadeguixobj_DATA = modules/guix/monads.go modules/guix/monad-repl.go \
   modules/guix/store.go modules/guix/base32.go modules/guix/utils.go \
   modules/guix/gexp.go modules/guix/derivations.go modules/guix/modules.go \
   modules/guix/repl.go modules/guix/config.go modules/guix/profiles.go \
-  modules/guix/serialization.go modules/guix/diagnostics.go
+  modules/guix/serialization.go modules/guix/diagnostics.go \
+  modules/guix/packages.go
 # (guix) itself, at the top of the façades.
 facadedir = $(facademoduledir)
 facadeobjdir = $(facadeobjectdir)

@@ -634,6 +634,8 @@ monad."
 object, as configuration.scm in its system directory."
   (operating-system
     (inherit os)
+    ;; Still the user's declaration: errors point into their file.
+    (location (operating-system-location os))
     (services (cons (service provenance-service-type config-file)
                     (operating-system-user-services os)))))
 

@@ -109,4 +109,25 @@ run byre system build -n "$tmp/modify.scm"
 check "modify-services names a service that is not there" 1 \
       err "modify.scm:7:12: error: modify-services: service 'nginx' not found"
 
+# As Guix's lightweight-desktop.tmpl: its package modules load, and the
+# desktop services are refused in one list, at the declaration's place.
+cat >"$tmp/desktop.scm" <<'SCM'
+(use-modules (gnu) (gnu system nss))
+(use-service-modules desktop)
+(use-package-modules bootloaders certs ratpoison suckless wm)
+(operating-system
+  (host-name "antelope")
+  (bootloader (bootloader-configuration (bootloader grub-efi-bootloader)))
+  (file-systems %base-file-systems)
+  (packages (append (list ratpoison i3-wm i3status dmenu nss-certs)
+                    %base-packages))
+  (services %desktop-services)
+  (name-service-switch %mdns-host-lookup-nss))
+SCM
+run byre system build -n "$tmp/desktop.scm"
+check "desktop services: one list of what a container cannot provide" 1 \
+      err "desktop.scm:4:0: error: a container on this host cannot provide" \
+      err "gdm (" err "elogind (" err "pulseaudio ("
+check_not "desktop services: no backtrace" err "Backtrace"
+
 summary system-build
