@@ -69,6 +69,14 @@
             container-limits-memory
             container-limits-cpu
 
+            <seccomp-filter>
+            seccomp-filter
+            seccomp-filter?
+            seccomp-filter-base
+            seccomp-filter-deny
+            seccomp-filter-allow
+            seccomp-filter-errno
+
             container-spec-exec?
             container-spec->plan-data
             caller-terminal))
@@ -77,7 +85,8 @@
 ;;;
 ;;; How the description reaches C++.  `container-spec->plan-data' turns a
 ;;; record into a vector whose slots are the fields the C++ core names, in
-;;; the order it gives (%container-plan-fields); mounts and limits are
+;;; the order it gives (%container-plan-fields); mounts, limits and a
+;;; seccomp filter are
 ;;; vectors of the same kind.  The slots are filled by name here and read
 ;;; by name there; a field one side has and the other lacks is an error
 ;;; when this module is loaded, never a silent shift.
@@ -197,10 +206,42 @@ numbers or #f (the caller's own), e.g. (list #f log-port log-port)."))
   stdio)
 
 (define (check-seccomp seccomp location)
-  (unless (boolean? seccomp)
-    (fail location "seccomp ~s is not a boolean" (list seccomp)
-          "write #t for byre's default filter, #f for none."))
+  (unless (or (boolean? seccomp) (seccomp-filter? seccomp))
+    (fail location "seccomp ~s is neither a boolean nor a <seccomp-filter>" (list seccomp)
+          "write #t for byre's default filter, #f for none, or \
+(seccomp-filter (deny '(\"ptrace\"))) for a filter of your own."))
   seccomp)
+
+(define (check-base base location)
+  (unless (memq base '(default none))
+    (fail location "seccomp filter base ~s is neither default nor none" (list base)
+          "default starts from byre's default filter; none from a filter \
+that blocks nothing."))
+  base)
+
+(define (check-call-names what known?)
+  (lambda (names location)
+    (unless (and (list? names) (every string? names))
+      (fail location "seccomp filter ~a ~s is not a list of strings" (list what names)
+            "name the system calls as syscalls(2) does, e.g. '(\"ptrace\" \"personality\")."))
+    (for-each (lambda (name)
+                (unless (known? name)
+                  (fail location "~a: system call ~s ~a" (list what name
+                                                              (if (eq? what 'allow)
+                                                                  "is not one byre's default filter blocks"
+                                                                  "does not exist on this machine"))
+                        (if (eq? what 'allow)
+                            (format #f "the default filter blocks ~{~a~^ ~}."
+                                    (%seccomp-default-calls))
+                            "name it as syscalls(2) does, e.g. \"ptrace\"."))))
+              names)
+    names))
+
+(define (check-errno value location)
+  (unless (and (exact-integer? value) (<= 1 value 4095))
+    (fail location "seccomp filter errno ~s is not an error number" (list value)
+          "write an errno constant such as EPERM or ENOSYS."))
+  value)
 
 (define (check-limits limits location)
   (unless (or (not limits) (container-limits? limits))
@@ -234,6 +275,33 @@ numbers or #f (the caller's own), e.g. (list #f log-port log-port)."))
   ;; How many CPUs' worth of time, e.g. 0.5, or #f.
   (cpu     container-limits-cpu (default #f)
            (sanitize ((located (check-positive 'cpu)) (current-source-location)))))
+
+
+;;;
+;;; A system call filter of the container's own.
+;;;
+
+(define-record-type* <seccomp-filter> seccomp-filter
+  make-seccomp-filter
+  seccomp-filter?
+  ;; default: start from byre's default filter; none: from a filter that
+  ;; blocks nothing.
+  (base    seccomp-filter-base (default 'default)
+           (sanitize ((located check-base) (current-source-location))))
+  ;; System calls that fail with ERRNO, names as in syscalls(2).
+  (deny    seccomp-filter-deny (default '())
+           (sanitize ((located (check-call-names 'deny %system-call-number))
+                      (current-source-location))))
+  ;; System calls of the default filter let through (base default only).
+  (allow   seccomp-filter-allow (default '())
+           (sanitize ((located (check-call-names 'allow
+                                                 (lambda (name)
+                                                   (member name (%seccomp-default-calls)))))
+                      (current-source-location))))
+  (errno   seccomp-filter-errno (default EPERM)
+           (sanitize ((located check-errno) (current-source-location))))
+  (location seccomp-filter-location
+            (default (current-source-location)) (innate)))
 
 
 ;;;
@@ -354,7 +422,8 @@ else #f: the default console of a container."
   ;; Resource limits, a <container-limits>, or #f.
   (limits             container-spec-limits (default #f)
                       (sanitize ((located check-limits) (current-source-location))))
-  ;; #t for byre's default system call filter, #f for none.
+  ;; #t for byre's default system call filter, #f for none, or a
+  ;; <seccomp-filter>.
   (seccomp            container-spec-seccomp (default #t)
                       (sanitize ((located check-seccomp) (current-source-location))))
   ;; Standard input, output and error: #f for the caller's own, or a list
@@ -383,7 +452,7 @@ else #f: the default console of a container."
 
 (define %plan-fields
   ;; The C++ core's names of the slots: the description's, a mount's, the
-  ;; limits'.
+  ;; limits', a seccomp filter's.
   (%container-plan-fields))
 
 (define (fields->vector names values what)
@@ -434,6 +503,23 @@ a disagreement between this module and the C++ core, reported as such."
                          (cpu . ,(container-limits-cpu limits)))
                        "limits")))
 
+(define (seccomp->plan-data seccomp)
+  (if (seccomp-filter? seccomp)
+      (begin
+        (when (and (eq? 'none (seccomp-filter-base seccomp))
+                   (pair? (seccomp-filter-allow seccomp)))
+          (raise (make-user-error "a seccomp filter with base none allows ~s, \
+which nothing blocks" (list (seccomp-filter-allow seccomp))
+                                  #:location (seccomp-filter-location seccomp)
+                                  #:hint "drop allow, or use base default.")))
+        (fields->vector (fourth %plan-fields)
+                        `((from-default? . ,(eq? 'default (seccomp-filter-base seccomp)))
+                          (deny . ,(seccomp-filter-deny seccomp))
+                          (allow . ,(seccomp-filter-allow seccomp))
+                          (errno . ,(seccomp-filter-errno seccomp)))
+                        "seccomp filter"))
+      seccomp))
+
 (define (map-writer uid-map gid-map)
   "Return how the caller writes the maps: itself (root, or a user mapping
 its own ids only, denying setgroups) or through newuidmap and newgidmap."
@@ -464,6 +550,16 @@ replaces SPEC's root (the directory chosen for this container)."
                             #:location (container-spec-location spec)
                             #:hint "give one: program for the exec form, thunk \
 for the thunk form.")))
+  (when (and (not program) (pair? (container-spec-environment spec)))
+    (raise (make-user-error "container spec gives an environment to a thunk" '()
+                            #:location (container-spec-location spec)
+                            #:hint "environment is the exec form's; a thunk \
+runs in a copy of this process and its environment: call setenv in it.")))
+  (when (and program (container-spec-populate-file-system spec))
+    (raise (make-user-error "container spec gives populate-file-system to a program" '()
+                            #:location (container-spec-location spec)
+                            #:hint "populate-file-system is the thunk form's; \
+for a program, bind the files it needs with mounts.")))
   (fields->vector
    (first %plan-fields)
    `((namespaces . ,namespaces)
@@ -487,7 +583,7 @@ for the thunk form.")))
      (directory . ,(container-spec-directory spec))
      (stdio . ,(stdio->plan-data (container-spec-stdio spec)))
      (limits . ,(limits->plan-data (container-spec-limits spec)))
-     (seccomp . ,(container-spec-seccomp spec))
+     (seccomp . ,(seccomp->plan-data (container-spec-seccomp spec)))
      (lock-mounts? . ,(container-spec-lock-mounts? spec))
      (loopback-network? . ,(container-spec-loopback-network? spec))
      (writable-root? . ,(container-spec-writable-root? spec))

@@ -292,10 +292,16 @@ Plan::Plan(const ContainerSpec& spec) : spec_(spec) {
   if (spec_.seccomp) {
     // Last, since it forbids some of the set-up's own calls; compiled once
     // per process, here, so that the child allocates nothing.
-    filter_ = &seccomp::default_program((caps_.keep >> CAP_SYS_ADMIN) & 1 &&
-                                                !(nesting_.namespaces & (CLONE_NEWUTS | CLONE_NEWIPC))
-                                            ? seccomp::Variant::with_sys_admin
-                                            : seccomp::Variant::default_);
+    seccomp::Variant variant = (caps_.keep >> CAP_SYS_ADMIN) & 1 &&
+                                       !(nesting_.namespaces & (CLONE_NEWUTS | CLONE_NEWIPC))
+                                   ? seccomp::Variant::with_sys_admin
+                                   : seccomp::Variant::default_;
+    if (spec_.seccomp_custom) {
+      custom_filter_ = seccomp::compile(spec_.seccomp_rules, variant);
+      filter_ = &custom_filter_;
+    } else {
+      filter_ = &seccomp::default_program(variant);
+    }
     add(step(StepKind::seccomp));
   }
 

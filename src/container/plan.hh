@@ -130,6 +130,7 @@ class Plan {
   bool nested_ = false;
   namespaces::Nesting nesting_;
   const seccomp::Program* filter_ = nullptr;
+  seccomp::Program custom_filter_;  // the spec's own filter, compiled
 };
 
 }  // namespace byre::container

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "namespaces/namespaces.hh"
+#include "seccomp/filter.hh"
 
 namespace byre::container {
 
@@ -64,6 +65,13 @@ using namespaces::MapWriter;
   X(memory, "memory")                             \
   X(cpu, "cpu")
 
+// The fields of a seccomp filter of the container's own, likewise.
+#define BYRE_SECCOMP_FIELDS(X)                    \
+  X(from_default, "from-default?")                \
+  X(deny, "deny")                                 \
+  X(allow, "allow")                               \
+  X(error, "errno")
+
 enum class SpecField : int {
 #define BYRE_X(id, name) id,
   BYRE_SPEC_FIELDS(BYRE_X)
@@ -79,6 +87,12 @@ enum class MountField : int {
 enum class LimitField : int {
 #define BYRE_X(id, name) id,
   BYRE_LIMIT_FIELDS(BYRE_X)
+#undef BYRE_X
+  count
+};
+enum class SeccompField : int {
+#define BYRE_X(id, name) id,
+  BYRE_SECCOMP_FIELDS(BYRE_X)
 #undef BYRE_X
   count
 };
@@ -149,7 +163,10 @@ struct ContainerSpec {
     double cpu = 0;            // CPUs' worth of time, e.g. 0.5
     bool any() const { return pids > 0 || memory > 0 || cpu > 0; }
   } limits;
-  bool seccomp = false;       // byre's default system call filter
+  // A system call filter: byre's default one, or RULES when CUSTOM.
+  bool seccomp = false;
+  bool seccomp_custom = false;
+  seccomp::Rules seccomp_rules;
 };
 
 }  // namespace byre::container

@@ -122,6 +122,11 @@ constexpr const char* kLimitFieldNames[] = {
     BYRE_LIMIT_FIELDS(BYRE_X)
 #undef BYRE_X
 };
+constexpr const char* kSeccompFieldNames[] = {
+#define BYRE_X(id, name) name,
+    BYRE_SECCOMP_FIELDS(BYRE_X)
+#undef BYRE_X
+};
 
 // A vector of the description, checked for its length, read by field.
 template <typename Field>
@@ -251,7 +256,20 @@ ContainerSpec spec_from_vector(SCM v) {
       spec.limits.cpu = scm_to_double(cpu);
     }
   }
-  spec.seccomp = boolean(d[F::seccomp]);
+  SCM filter = d[F::seccomp];
+  if (scm_is_vector(filter)) {
+    using S = container::SeccompField;
+    Slots<S> f(filter, "a seccomp filter");
+    spec.seccomp = true;
+    spec.seccomp_custom = true;
+    spec.seccomp_rules.from_default = boolean(f[S::from_default]);
+    spec.seccomp_rules.deny = strs(f[S::deny], "seccomp filter's denied calls");
+    spec.seccomp_rules.allow = strs(f[S::allow], "seccomp filter's allowed calls");
+    if (!scm_is_signed_integer(f[S::error], 1, 4095)) bad("seccomp filter errno must be an error number", f[S::error]);
+    spec.seccomp_rules.error = scm_to_int(f[S::error]);
+  } else {
+    spec.seccomp = boolean(filter);
+  }
   spec.lock_mounts = boolean(d[F::lock_mounts]);
   spec.loopback_network = boolean(d[F::loopback_network]);
   spec.writable_root = boolean(d[F::writable_root]);
@@ -284,12 +302,40 @@ BYRE_DEFINE(make_container_plan, "%make-container-plan", 1, 0, 0, (SCM descripti
 BYRE_DEFINE(container_plan_fields, "%container-plan-fields", 0, 0, 0, (),
             "Return the names of the slots of a container description, the "
             "vector %make-container-plan takes, in their order, as symbols; "
-            "then those of a mount's vector and of the limits' vector: three "
-            "lists.")
+            "then those of a mount's vector, of the limits' vector and of a "
+            "seccomp filter's vector: four lists.")
 {
-  return scm_list_3(symbols(kSpecFieldNames, std::size(kSpecFieldNames)),
+  return scm_list_4(symbols(kSpecFieldNames, std::size(kSpecFieldNames)),
                     symbols(kMountFieldNames, std::size(kMountFieldNames)),
-                    symbols(kLimitFieldNames, std::size(kLimitFieldNames)));
+                    symbols(kLimitFieldNames, std::size(kLimitFieldNames)),
+                    symbols(kSeccompFieldNames, std::size(kSeccompFieldNames)));
+}
+
+BYRE_DEFINE(system_call_number, "%system-call-number", 1, 0, 0, (SCM name),
+            "Return the number of the system call NAME, a string, on this "
+            "architecture (as libseccomp knows it), or #f.")
+#define FUNC_NAME "%system-call-number"
+{
+  SCM_VALIDATE_STRING(1, name);
+  scm_dynwind_begin(static_cast<scm_t_dynwind_flags>(0));
+  char* c = scm_to_utf8_string(name);
+  scm_dynwind_free(c);
+  int nr = -1;
+  BYRE_GUARD(FUNC_NAME, { nr = seccomp::system_call_number(c); });
+  scm_dynwind_end();
+  return nr < 0 ? SCM_BOOL_F : scm_from_int(nr);
+}
+#undef FUNC_NAME
+
+BYRE_DEFINE(seccomp_default_names, "%seccomp-default-calls", 0, 0, 0, (),
+            "Return the names of the system calls byre's default seccomp "
+            "filter may block, as strings: those a filter may allow.")
+{
+  SCM out = SCM_EOL;
+  const std::vector<std::string>& names = seccomp::default_names();
+  for (auto it = names.rbegin(); it != names.rend(); ++it)
+    out = scm_cons(scm_from_utf8_string(it->c_str()), out);
+  return out;
 }
 
 BYRE_DEFINE(namespace_names, "%namespace-names", 0, 0, 0, (),

@@ -9,8 +9,10 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <mutex>
+#include <stdexcept>
 #include <system_error>
 
 namespace byre::seccomp {
@@ -57,7 +59,47 @@ void check(int rc, const char* what) {
   if (rc < 0) throw std::system_error(-rc, std::generic_category(), what);
 }
 
-Program compile(Variant variant) {
+bool among(const std::vector<std::string>& names, const char* name) {
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+// The calls with rules of their own in the default list, for ALLOW and DENY.
+const char* const kConditional[] = {"unshare", "clone", "clone3"};
+
+}  // namespace
+
+int system_call_number(const std::string& name) {
+  int nr = seccomp_syscall_resolve_name(name.c_str());
+  return nr == __NR_SCMP_ERROR ? -1 : nr;
+}
+
+const std::vector<std::string>& default_names() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (const char* name : kAlways) out.push_back(name);
+    for (const char* name : kWithoutSysAdmin) out.push_back(name);
+    for (const char* name : kConditional) out.push_back(name);
+    return out;
+  }();
+  return names;
+}
+
+Program compile(const Rules& rules, Variant variant) {
+  if (!rules.from_default && !rules.allow.empty())
+    throw std::invalid_argument("a seccomp filter's allowed calls are taken out of byre's default "
+                                "list, which this filter does not start from");
+  if (rules.error <= 0 || rules.error > 4095)
+    throw std::invalid_argument("seccomp filter errno " + std::to_string(rules.error) +
+                                " is not an error number");
+  const std::vector<std::string>& known = default_names();
+  for (const std::string& name : rules.allow)
+    if (!among(known, name.c_str()))
+      throw std::invalid_argument("system call \"" + name + "\" is not blocked by byre's default "
+                                  "seccomp filter, so it cannot be allowed");
+  for (const std::string& name : rules.deny)
+    if (system_call_number(name) < 0)
+      throw std::invalid_argument("unknown system call \"" + name + "\" in a seccomp filter");
+
   scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
   if (ctx == nullptr)
     throw std::system_error(ENOMEM, std::generic_category(), "seccomp_init");
@@ -67,15 +109,33 @@ Program compile(Variant variant) {
   } release{ctx};
   // The filter applies as is: the child sets no_new_privs itself.
   check(seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0), "seccomp_attr_set");
-  for (const Rule& rule : rules(variant)) {
-    int nr = seccomp_syscall_resolve_name(rule.name.c_str());
-    int rc = rule.arg0_mask == 0
-                 ? seccomp_rule_add(ctx, SCMP_ACT_ERRNO(rule.error), nr, 0)
-                 : seccomp_rule_add(ctx, SCMP_ACT_ERRNO(rule.error), nr, 1,
-                                    SCMP_A0(SCMP_CMP_MASKED_EQ, rule.arg0_mask,
-                                            rule.arg0_mask));
+  auto block = [&](const char* name, int error) {
+    int nr = seccomp_syscall_resolve_name(name);
+    if (nr == __NR_SCMP_ERROR) return;  // not a system call of this architecture
+    int rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(error), nr, 0);
+    // A pseudo-call that does not exist on this architecture.
+    if (rc == -EDOM || rc == -EFAULT) return;
     check(rc, "seccomp_rule_add");
+  };
+  // A call of the default list is left out when allowed, and when denied
+  // (the denial, with its own errno, replaces it).
+  auto keep = [&](const char* name) {
+    return !among(rules.allow, name) && !among(rules.deny, name);
+  };
+  // The default list is the one (byre oci-config) writes too.
+  if (rules.from_default) {
+    for (const Rule& rule : byre::seccomp::rules(variant)) {
+      if (!keep(rule.name.c_str())) continue;
+      int nr = seccomp_syscall_resolve_name(rule.name.c_str());
+      int rc = rule.arg0_mask == 0
+                   ? seccomp_rule_add(ctx, SCMP_ACT_ERRNO(rule.error), nr, 0)
+                   : seccomp_rule_add(ctx, SCMP_ACT_ERRNO(rule.error), nr, 1,
+                                      SCMP_A0(SCMP_CMP_MASKED_EQ, rule.arg0_mask,
+                                              rule.arg0_mask));
+      check(rc, "seccomp_rule_add");
+    }
   }
+  for (const std::string& name : rules.deny) block(name.c_str(), rules.error);
   // Exported through a memory file, read back as instructions.
   int fd = memfd_create("byre-seccomp", MFD_CLOEXEC);
   if (fd < 0) throw std::system_error(errno, std::generic_category(), "memfd_create");
@@ -93,8 +153,6 @@ Program compile(Variant variant) {
     throw std::system_error(errno, std::generic_category(), "read the seccomp filter");
   return p;
 }
-
-}  // namespace
 
 std::vector<Rule> rules(Variant variant) {
   std::vector<Rule> out;
@@ -117,7 +175,7 @@ std::vector<Rule> rules(Variant variant) {
 
 const Program& default_program(Variant variant) {
   Compiled& c = compiled[variant == Variant::default_ ? 0 : 1];
-  std::call_once(c.once, [&] { c.program = compile(variant); });
+  std::call_once(c.once, [&] { c.program = compile(Rules{}, variant); });
   return c.program;
 }
 

@@ -26,6 +26,16 @@ struct Program {
 // without may not even try.
 enum class Variant { default_, with_sys_admin };
 
+// A filter of the container's own (the seccomp field of a container-spec):
+// byre's default list of blocked calls (or none), less ALLOW, plus DENY,
+// which fail with ERROR.  Names are those of syscalls(2).
+struct Rules {
+  bool from_default = true;
+  std::vector<std::string> deny;
+  std::vector<std::string> allow;  // calls of the default list let through
+  int error = 1;                   // EPERM
+};
+
 // The default filter for VARIANT, compiled once per process.  Throws
 // std::system_error when libseccomp fails.
 const Program& default_program(Variant variant = Variant::default_);
@@ -43,6 +53,19 @@ struct Rule {
 // the order the filter is made of them: what `default_program' compiles,
 // and what (byre oci-config) writes as an OCI seccomp object.
 std::vector<Rule> rules(Variant variant);
+
+// RULES compiled for VARIANT (which decides what the default list holds).
+// Throws std::invalid_argument naming a system call this architecture does
+// not have, a name in ALLOW that the default list does not block, or ALLOW
+// without the default list; std::system_error when libseccomp fails.
+Program compile(const Rules& rules, Variant variant);
+
+// The number of system call NAME on this architecture, or -1.
+int system_call_number(const std::string& name);
+
+// Every name the default list may block (both variants), as ALLOW takes
+// them: "unshare" and "clone" stand for their CLONE_NEWUSER rules.
+const std::vector<std::string>& default_names();
 
 // The names of the system calls VARIANT blocks, as the manual lists them.
 std::vector<std::string> blocked_calls(Variant variant);

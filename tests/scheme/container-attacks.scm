@@ -13,8 +13,13 @@
              (ice-9 match)
              (ice-9 popen)
              (ice-9 rdelim)
+             (srfi srfi-34)
+             (srfi srfi-35)
+             (system foreign)
              (byre core)
              (byre container)
+             (byre container-spec)
+             (byre diagnostics)
              (byre file-systems))
 
 (define supported?
@@ -306,9 +311,65 @@ session, and its key, end with the command."
                              (string->number (string-trim-both (substring line 8))))
                             (else (loop)))))))))))))
 
-(test-error "#:seccomp takes a boolean"
+(test-error "#:seccomp takes a boolean or a <seccomp-filter>"
   #t
   (run-program-in-container '("/bin/true") #:seccomp 'strict))
+
+(skip-unless (and supported? unshare-program) "no user namespaces or no unshare(1)")
+(test-equal "a filter of one's own: the default less what it allows"
+  0
+  (car (sh-in-container
+        (string-append unshare-program " -U true 2>/dev/null || exit 1")
+        #:seccomp (seccomp-filter (allow '("unshare" "clone" "clone3"))))))
+
+(define raw-syscall
+  ;; syscall(2), for calls Guile has no procedure for.
+  (pointer->procedure long (dynamic-func "syscall" (dynamic-link))
+                      (list long long long) #:return-errno? #t))
+
+(define (syscall-errno name a b)
+  "The errno of system call NAME with arguments A and B, or 0."
+  (call-with-values (lambda () (raw-syscall (%system-call-number name) a b))
+    (lambda (result errno) (if (= result -1) errno 0))))
+
+(define (errno-of thunk)
+  (catch 'system-error
+    (lambda () (thunk) 0)
+    (lambda args (system-error-errno args))))
+
+(define (in-container-status thunk . keys)
+  (status:exit-val
+   (apply call-with-container '() (lambda () (primitive-exit (thunk))) keys)))
+
+(skip-unless supported? "no user namespaces")
+(test-equal "a filter of one's own: denied calls fail with its errno, the default's still hold"
+  (list ENOSYS EPERM #t)
+  (let ((filter (seccomp-filter (deny '("mkdir" "mkdirat")) (errno ENOSYS))))
+    (list (in-container-status (lambda () (errno-of (lambda () (mkdir "/x"))))
+                               #:seccomp filter)
+          ;; keyctl is on the default list: EPERM.
+          (in-container-status (lambda () (syscall-errno "keyctl" 9999 0))
+                               #:seccomp filter)
+          ;; From base none, keyctl reaches the kernel, which refuses the
+          ;; unknown operation otherwise than the filter would.
+          (let ((e (in-container-status (lambda () (syscall-errno "keyctl" 9999 0))
+                                        #:seccomp (seccomp-filter (base 'none)
+                                                                  (deny '("mkdir"))))))
+            (and (not (= e EPERM)) (not (= e 0)))))))
+
+(test-assert "a filter naming a system call that does not exist is refused where it is written"
+  (guard (c ((error-location? c)
+             (and (string-suffix? "container-attacks.scm"
+                                  (assq-ref (error-location c) 'filename))
+                  (string-contains (condition-message c) "no_such_call"))))
+    (seccomp-filter (deny '("no_such_call")))
+    #f))
+
+(test-assert "a filter allowing what the default does not block is refused"
+  (guard (c ((error-location? c)
+             (string-contains (condition-message c) "getpid")))
+    (seccomp-filter (allow '("getpid")))
+    #f))
 
 ;;; Holes 1, 2, 4, 7: joining a running container.
 

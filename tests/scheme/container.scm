@@ -633,6 +633,17 @@
                   (container-spec (program '("/bin/true"))
                                   (mounts (list (read-bind "/usr")))))))
 
+(test-equal "fields of one form given to the other are refused"
+  '(#t #t)
+  (list (guard (c ((error-location? c) #t))
+          (container-spec->plan-data (container-spec (thunk (const #t))
+                                                     (environment '("A=b"))))
+          #f)
+        (guard (c ((error-location? c) #t))
+          (container-spec->plan-data (container-spec (program '("/bin/true"))
+                                                     (populate-file-system (const #t))))
+          #f)))
+
 (test-equal "a description with both a program and a thunk is refused"
   #t
   (guard (c ((error? c) #t))
