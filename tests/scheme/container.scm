@@ -6,6 +6,8 @@
 
 (use-modules (harness)
              (srfi srfi-1)
+             (srfi srfi-26)
+             (ice-9 textual-ports)
              (srfi srfi-64)
              (ice-9 ftw)
              (ice-9 match)
@@ -754,6 +756,14 @@
 
 
 (skip-unless supported? "no user namespaces")
+(define (signals-caught? . signals)
+  ;; Whether this process has a handler for every one of SIGNALS.
+  (let* ((status (call-with-input-file "/proc/self/status" get-string-all))
+         (line (find (cut string-prefix? "SigCgt:" <>)
+                     (string-split status #\newline)))
+         (mask (string->number (string-trim-both (substring line 7)) 16)))
+    (every (lambda (sig) (logbit? (- sig 1) mask)) signals)))
+
 (test-equal "two containers waited on by two threads: each gets its own signals"
   '(7 8)
   (match (pipe)
@@ -775,6 +785,13 @@ while :; do sleep 1; done" code (if (= sig SIGUSR1) "USR1" "USR2")))
        (read-line in)
        (read-line in)
        (close-port out)
+       ;; Each thread adds its relay once its container runs: wait until this
+       ;; process catches both signals (SigCgt in /proc/self/status), or a
+       ;; signal sent before would end it.
+       (let wait ()
+         (unless (signals-caught? SIGUSR1 SIGUSR2)
+           (usleep 1000)
+           (wait)))
        ;; SIGUSR1 reaches the first container only; once its wait is over,
        ;; the second container's relay of SIGUSR2 is still there (without
        ;; it, SIGUSR2 would end this process).
