@@ -12,17 +12,14 @@
 
 set -u
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/byre-attack.XXXXXX") || exit 1
 . "${abs_top_srcdir:-.}/tests/integration/lib.sh"
 helper=
 container=
-cleanup () {
+undo_test () {
     [ -n "$container" ] && kill -KILL "$container" 2>/dev/null
     [ -n "$helper" ] && wait "$helper" 2>/dev/null
-    rm -rf "$tmp"
 }
-trap cleanup EXIT
-trap 'exit 1' INT TERM
+scratch attack
 
 # A container with the host's software, whose PID 1 sleeps; its host PID
 # goes to a file.

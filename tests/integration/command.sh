@@ -13,21 +13,17 @@
 
 set -u
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/byre-command.XXXXXX") || exit 1
 . "${abs_top_srcdir:-.}/tests/integration/lib.sh"
 helper=
 container=
-
-cleanup () {
+undo_test () {
     if [ -n "$container" ]; then kill -KILL "$container" 2>/dev/null; fi
     if [ -n "$helper" ]; then
         kill "$helper" 2>/dev/null
         wait "$helper" 2>/dev/null
     fi
-    rm -rf "$tmp"
 }
-trap cleanup EXIT
-trap 'exit 1' INT TERM
+scratch command
 
 version=$(echo '(use-modules (byre config)) (display %byre-version)' \
               | byre repl 2>/dev/null)

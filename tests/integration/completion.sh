@@ -7,10 +7,8 @@
 
 set -u
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/byre-completion.XXXXXX") || exit 1
 . "${abs_top_srcdir:-.}/tests/integration/lib.sh"
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 1' INT TERM
+scratch completion
 
 completion=${abs_top_srcdir:-.}/etc/completion
 touch "$tmp/config.scm" "$tmp/other.txt"

@@ -10,14 +10,9 @@
 
 set -u
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/byre-eval.XXXXXX") || exit 1
 . "${abs_top_srcdir:-.}/tests/integration/lib.sh"
-trap 'chmod -R u+w "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
-trap 'exit 1' INT TERM
-
-BYRE_STORE_DIR=$tmp/store
-BYRE_STATE_DIR=$tmp/state
-export BYRE_STORE_DIR BYRE_STATE_DIR
+scratch eval
+scratch_store
 
 
 containers=yes

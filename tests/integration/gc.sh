@@ -9,20 +9,9 @@
 
 set -u
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/byre-gc.XXXXXX") || exit 1
 . "${abs_top_srcdir:-.}/tests/integration/lib.sh"
-
-cleanup () {
-    # Store items are read-only.
-    chmod -R u+w "$tmp" 2>/dev/null
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
-BYRE_STORE_DIR=$tmp/store
-BYRE_STATE_DIR=$tmp/state
-export BYRE_STORE_DIR BYRE_STATE_DIR
+scratch gc
+scratch_store
 
 # check_lines NAME COUNT: the last command printed COUNT lines.
 check_lines () {

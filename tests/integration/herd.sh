@@ -9,33 +9,15 @@
 
 set -u
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/byre-herd.XXXXXX") || exit 1
 . "${abs_top_srcdir:-.}/tests/integration/lib.sh"
-
 init_pid=
-cleanup () {
+undo_test () {
     [ -n "$init_pid" ] && kill "$init_pid" 2>/dev/null && wait "$init_pid" 2>/dev/null
-    rm -rf "$tmp"
 }
-trap cleanup EXIT
-trap 'exit 1' INT TERM
+scratch herd
 
 socket=$tmp/run/socket
 
-# wait_for DESCRIPTION COMMAND...: until COMMAND succeeds, 20 s at most.
-wait_for () {
-    what=$1
-    shift
-    i=0
-    until "$@" >/dev/null 2>&1; do
-        i=$((i + 1))
-        if [ $i -gt 400 ]; then
-            echo "timed out waiting for $what"
-            return 1
-        fi
-        sleep 0.05
-    done
-}
 
 cat >"$tmp/config.scm" <<'END'
 (use-modules (shepherd service) (oop goops))

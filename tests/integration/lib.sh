@@ -2,14 +2,67 @@
 # Copyright (C) 2026 the byre authors
 # byre --- what the command-line tests share.
 #
-# Sourced by tests/integration/*.sh after they set `tmp', a directory of
-# their own: each check runs a command with `run' (or `run_input'), then
+# Sourced by tests/integration/*.sh, which then call `scratch NAME' for a
+# directory of their own, `tmp' (and `scratch_store' for a store in it):
+# each check runs a command with `run' (or `run_input'), then
 # judges its status and output with `check', `check_not', or by hand with
 # `pass', `fail' and `skip'.  Each test ends with `summary NAME'.
 
 passed=0
 failed=0
 skipped=0
+
+# scratch NAME: make the test's own directory, $tmp, and remove it on every
+# exit path (store items in it are read-only: they are made writable
+# first).  A test with more to undo (processes it started, a runtime's
+# state) defines a function `undo_test' before it calls `scratch'; that
+# runs first.
+scratch () {
+    tmp=$(mktemp -d "${TMPDIR:-/tmp}/byre-$1.XXXXXX") || exit 1
+    trap scratch_remove EXIT
+    trap 'exit 1' INT TERM
+}
+
+scratch_remove () {
+    if command -v undo_test >/dev/null 2>&1; then undo_test; fi
+    chmod -R u+w "$tmp" 2>/dev/null
+    rm -rf "$tmp"
+}
+
+# delete_runtime_containers: crun's and runc's state of each container
+# named in $containers_started (one whose run was interrupted), under
+# $tmp/crun-state and $tmp/runc-state.
+delete_runtime_containers () {
+    for id in ${containers_started:-}; do
+        crun --root "$tmp/crun-state" delete --force "$id" >/dev/null 2>&1
+        runc --root "$tmp/runc-state" delete --force "$id" >/dev/null 2>&1
+    done
+}
+
+# wait_for DESCRIPTION COMMAND...: poll until COMMAND succeeds, for
+# $wait_seconds (120 unless the test sets it) at the most; on time-out say
+# what was awaited and return 1.
+wait_for () {
+    what=$1
+    shift
+    i=0
+    until "$@" >/dev/null 2>&1; do
+        i=$((i + 1))
+        if [ $i -gt $(( ${wait_seconds:-120} * 20 )) ]; then
+            echo "timed out waiting for $what"
+            return 1
+        fi
+        sleep 0.05
+    done
+}
+
+# scratch_store: byre's store and state directory inside $tmp, for every
+# command the test runs.
+scratch_store () {
+    BYRE_STORE_DIR=$tmp/store
+    BYRE_STATE_DIR=$tmp/state
+    export BYRE_STORE_DIR BYRE_STATE_DIR
+}
 
 pass () {
     passed=$((passed + 1))

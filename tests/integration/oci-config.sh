@@ -11,18 +11,12 @@
 
 set -u
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/byre-oci-config.XXXXXX") || exit 1
 . "${abs_top_srcdir:-.}/tests/integration/lib.sh"
 containers_started=
-cleanup () {
-    for id in $containers_started; do
-        crun --root "$tmp/crun-state" delete --force "$id" >/dev/null 2>&1
-        runc --root "$tmp/runc-state" delete --force "$id" >/dev/null 2>&1
-    done
-    rm -rf "$tmp"
+undo_test () {
+    delete_runtime_containers
 }
-trap cleanup EXIT
-trap 'exit 1' INT TERM
+scratch oci-config
 have () { command -v "$1" >/dev/null 2>&1; }
 who=root
 [ "$(id -u)" = 0 ] || who=rootless

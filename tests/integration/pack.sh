@@ -9,14 +9,9 @@
 
 set -u
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/byre-pack.XXXXXX") || exit 1
 . "${abs_top_srcdir:-.}/tests/integration/lib.sh"
-cleanup () {
-    # Whatever a runtime left (a container whose run was interrupted).
-    for id in $containers_started; do
-        crun --root "$tmp/crun-state" delete --force "$id" >/dev/null 2>&1
-        runc --root "$tmp/runc-state" delete --force "$id" >/dev/null 2>&1
-    done
+undo_test () {
+    delete_runtime_containers
     if [ "$(id -u)" != 0 ] && [ -d "$tmp/podman/root" ]; then
         # Rootless podman's files belong to subordinate ids, and its pause
         # process (which holds its user namespace) would outlive the test.
@@ -27,16 +22,11 @@ cleanup () {
         pause=$tmp/xdg/libpod/tmp/pause.pid
         [ -f "$pause" ] && kill "$(cat "$pause")" 2>/dev/null
     fi
-    chmod -R u+w "$tmp" 2>/dev/null
-    rm -rf "$tmp"
 }
 containers_started=
-trap cleanup EXIT
-trap 'exit 1' INT TERM
+scratch pack
 
-BYRE_STORE_DIR=$tmp/store
-BYRE_STATE_DIR=$tmp/state
-export BYRE_STORE_DIR BYRE_STATE_DIR
+scratch_store
 
 schemas=/usr/share/gocode/src/github.com/opencontainers
 python=/usr/bin/python3

@@ -9,16 +9,12 @@
 
 set -u
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/byre-shell.XXXXXX") || exit 1
 . "${abs_top_srcdir:-.}/tests/integration/lib.sh"
-trap 'chmod -R u+w "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
-trap 'exit 1' INT TERM
-
-BYRE_STORE_DIR=$tmp/store
-BYRE_STATE_DIR=$tmp/state
+scratch shell
+scratch_store
 # The shell cache too (~/.cache/byre/shell otherwise).
 XDG_CACHE_HOME=$tmp/cache
-export BYRE_STORE_DIR BYRE_STATE_DIR XDG_CACHE_HOME
+export XDG_CACHE_HOME
 
 containers=yes
 if ! guile -c '(use-modules (byre container))
@@ -28,8 +24,14 @@ if ! guile -c '(use-modules (byre container))
     containers=no
 fi
 
-run byre shell coreutils -- ls --version
+# TMPDIR of its own: building the shell makes containers, whose root
+# directory there must not outlive the exec of the command.
+mkdir "$tmp/tmpdir"
+TMPDIR=$tmp/tmpdir run byre shell coreutils -- ls --version
 check "on the host: the profile's ls" 0 out "GNU coreutils"
+left=$(ls -A "$tmp/tmpdir")
+[ -z "$left" ] && pass "building then exec leaves no temporary directory" \
+    || fail "building then exec leaves no temporary directory" "left: $left"
 
 run byre shell byre-test-absent-package -- true
 check "an unknown package" 1 err "byre-test-absent-package: unknown package"

@@ -8,19 +8,9 @@
 
 set -u
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/byre-system-build.XXXXXX") || exit 1
 . "${abs_top_srcdir:-.}/tests/integration/lib.sh"
-
-cleanup () {
-    chmod -R u+w "$tmp" 2>/dev/null
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
-BYRE_STORE_DIR=$tmp/store
-BYRE_STATE_DIR=$tmp/state
-export BYRE_STORE_DIR BYRE_STATE_DIR
+scratch system-build
+scratch_store
 
 ## The command line.
 

@@ -12,41 +12,24 @@
 
 set -u
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/byre-system-container.XXXXXX") || exit 1
-chmod 755 "$tmp"
 . "${abs_top_srcdir:-.}/tests/integration/lib.sh"
 top=${abs_top_srcdir:-.}
 
 launcher=
-cleanup () {
+undo_test () {
     if [ -n "$launcher" ]; then
         kill -KILL "$launcher" 2>/dev/null
         wait "$launcher" 2>/dev/null
     fi
-    # Store items are read-only.
-    chmod -R u+w "$tmp" 2>/dev/null
-    rm -rf "$tmp"
 }
-trap cleanup EXIT
-trap 'exit 1' INT TERM
+scratch system-container
+chmod 755 "$tmp"
 
 # A store of this test's own.
-export BYRE_STORE_DIR="$tmp/store" BYRE_STATE_DIR="$tmp/state"
+scratch_store
+# Booting under a loaded machine can take minutes.
+wait_seconds=300
 
-# wait_for DESCRIPTION COMMAND...: until COMMAND succeeds, 300 s at most.
-wait_for () {
-    what=$1
-    shift
-    i=0
-    until "$@" >/dev/null 2>&1; do
-        i=$((i + 1))
-        if [ $i -gt 3000 ]; then
-            echo "timed out waiting for $what"
-            return 1
-        fi
-        sleep 0.1
-    done
-}
 
 if [ "$(id -u)" != 0 ] && ! grep -q "^$(id -un):" /etc/subuid 2>/dev/null; then
     skip "system containers: $(id -un) has no range in /etc/subuid, which \
