@@ -4,7 +4,8 @@
 ;;;   ./pre-inst-env byre repl examples/gexp-eval.scm     (build tree)
 ;;;   byre repl examples/gexp-eval.scm                    (installed)
 ;;;
-;;; It uses a store of its own under /tmp, so it leaves your store alone.
+;;; It uses a store of its own under /tmp, so it leaves your store alone,
+;;; and removes it when it is done.
 
 (use-modules (guix gexp) (guix store) (guix monads) (guix derivations)
              (gnu system linux-container) (gnu system file-systems)
@@ -40,18 +41,24 @@
             (newline port)
             (display (call-with-input-file #$shouted get-string-all) port))))))
 
-(parameterize ((%store-prefix store-directory))
-  (let ((store (open-connection #:store-directory store-directory
-                                #:state-directory (string-append top "/state"))))
-    (let ((status (run-with-store store
-                    (eval/container program
-                                    #:mappings
-                                    (list (file-system-mapping
-                                           (source result) (target "/result")
-                                           (writable? #t)))))))
-      (format #t "eval/container returned ~a; the container wrote:~%~a"
-              (status:exit-val status)
-              (call-with-input-file (string-append result "/report/store")
-                get-string-all))
-      (close-connection store))))
-(format #t "~%(store and results under ~a)~%" top)
+(dynamic-wind
+  (const #t)
+  (lambda ()
+    (parameterize ((%store-prefix store-directory))
+      (let ((store (open-connection #:store-directory store-directory
+                                    #:state-directory (string-append top "/state"))))
+        (let ((status (run-with-store store
+                        (eval/container program
+                                        #:mappings
+                                        (list (file-system-mapping
+                                               (source result) (target "/result")
+                                               (writable? #t)))))))
+          (format #t "eval/container returned ~a; the container wrote:~%~a"
+                  (status:exit-val status)
+                  (call-with-input-file (string-append result "/report/store")
+                    get-string-all))
+          (close-connection store)))))
+  (lambda ()
+    ;; Store items are read-only; make them writable to remove them.
+    (system* "chmod" "-R" "u+w" top)
+    (system* "rm" "-rf" top)))

@@ -59,7 +59,8 @@
                container-limits-pids
                container-limits-memory
                container-limits-cpu)
-  #:export (user-namespace-supported?
+  #:export (release-container-root
+            user-namespace-supported?
             unprivileged-user-namespace-supported?
             setgroups-supported?
 
@@ -128,6 +129,13 @@ empty directory of this process's own, which a container covers with its
 tmpfs only in its own mount namespace, so the host always sees it empty
 and containers can share it.  It is removed when this process exits."
   (proc (%container-root-directory)))
+
+(define (release-container-root)
+  "Remove the empty directory on which this process's containers mount
+their root, if this process made it.  A process about to exec calls this
+first, since its exit handlers, which remove it otherwise, will not run; a
+later container makes a new one.  Return unspecified."
+  (%release-container-root-directory))
 
 
 ;;;

@@ -23,6 +23,12 @@ extern "C" void remove_root_directory() {
 }
 }  // namespace
 
+void release_root_directory() {
+  std::lock_guard<std::mutex> lock(directory_mutex);
+  if (owner == getpid() && !directory.empty()) rmdir(directory.c_str());
+  directory.clear();
+}
+
 std::string root_directory() {
   std::lock_guard<std::mutex> lock(directory_mutex);
   if (directory.empty() || owner != getpid()) {

@@ -14,4 +14,9 @@ namespace byre::container {
 // (a child of a fork makes its own).  Throws std::system_error (mkdtemp).
 std::string root_directory();
 
+// Remove this process's directory if it made one (a process about to
+// exec, whose exit handlers will not run).  Later calls of
+// root_directory() make a new one.
+void release_root_directory();
+
 }  // namespace byre::container

@@ -120,6 +120,18 @@ BYRE_DEFINE(container_root_directory, "%container-root-directory", 0, 0, 0, (),
 }
 #undef FUNC_NAME
 
+BYRE_DEFINE(release_container_root_directory, "%release-container-root-directory", 0, 0,
+            0, (),
+            "Remove the directory of %container-root-directory if this process "
+            "made it, as a process about to exec must: its exit handlers will "
+            "not run.  Return unspecified.")
+#define FUNC_NAME "%release-container-root-directory"
+{
+  container::release_root_directory();
+  return SCM_UNSPECIFIED;
+}
+#undef FUNC_NAME
+
 void init_process() {
 #include "guile/process.x"
 }

@@ -80,5 +80,7 @@
                    (file-text (string-append dir "/etc/greeting"))))))
 
 (close-connection store)
+;; Store items are read-only: an unprivileged user cannot remove them as is.
+(system* "chmod" "-R" "u+w" top)
 (system* "rm" "-rf" top)
 (test-end/exit "os-examples")

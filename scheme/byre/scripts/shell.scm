@@ -18,7 +18,8 @@
   #:autoload   (byre monads) (run-with-store)
   #:autoload   (byre gexp) (lower-object)
   #:autoload   (byre derivations) (build-derivations derivation->output-path)
-  #:autoload   (byre container) (run-program-in-container %namespaces)
+  #:autoload   (byre container) (run-program-in-container %namespaces
+                                release-container-root)
   #:autoload   (byre host) (store-items-host-closure closure-mounts
                             closure-entry-path host-software-stamp)
   #:autoload   (byre user-file) (load-user-file)
@@ -600,6 +601,9 @@ container~%hint: add the package that provides it to the shell's packages~%"
                  (format (current-error-port)
                          "byre shell: error: ~a: command not found~%" (car argv))
                  (exit 127))
+               ;; Building the shell may have made containers; exec runs
+               ;; no exit handler.
+               (release-container-root)
                (apply execle program env argv))))))))
 
 ;;; shell.scm ends here
