@@ -392,6 +392,20 @@ default, the current user's).  CONSOLE and STDIO are as for
   ;; its services before --exec gives up.
   (make-parameter 300))
 
+(define (connect-to-init socket)
+  ;; Return a connection to the init's SOCKET, or #f while the init has
+  ;; bound it but does not listen yet (ECONNREFUSED: the file is made by
+  ;; bind, before listen).
+  (catch 'system-error
+    (lambda ()
+      ((module-ref (resolve-interface '(byre build shepherd-comm))
+                   'open-connection)
+       socket))
+    (lambda args
+      (if (= (system-error-errno args) ECONNREFUSED)
+          #f
+          (apply throw args)))))
+
 (define (wait-for-boot pid)
   ;; Return once the init of the container PID has started its services:
   ;; its socket exists, and it answers a first command, which it reads
@@ -408,17 +422,17 @@ services started" '())))
           ((> (current-time) deadline)
            (raise (make-user-error "the system container's init did not \
 start its services within ~a seconds" (list (%boot-timeout)))))
-          ((file-exists? socket)
-           (let ((comm (resolve-interface '(byre build shepherd-comm))))
-             (let ((sock ((module-ref comm 'open-connection) socket)))
-               (dynamic-wind
-                 (const #t)
-                 (lambda ()
-                   ((module-ref comm 'write-command)
-                    ((module-ref comm 'shepherd-command) 'status 'root)
-                    sock)
-                   ((module-ref comm 'read-reply) sock))
-                 (lambda () (close-port sock))))))
+          ((and (file-exists? socket) (connect-to-init socket))
+           => (lambda (sock)
+                (let ((comm (resolve-interface '(byre build shepherd-comm))))
+                  (dynamic-wind
+                    (const #t)
+                    (lambda ()
+                      ((module-ref comm 'write-command)
+                       ((module-ref comm 'shepherd-command) 'status 'root)
+                       sock)
+                      ((module-ref comm 'read-reply) sock))
+                    (lambda () (close-port sock))))))
           (else
            (usleep 20000)
            (loop)))))
