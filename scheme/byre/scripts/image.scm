@@ -13,6 +13,7 @@
   #:use-module (byre pack)
   #:use-module (byre pack-system)
   #:use-module ((byre scripts system) #:select (read-operating-system))
+  #:use-module ((byre scripts pack) #:select (compression-option))
   #:use-module ((byre scripts eval) #:select (register-root))
   #:use-module ((byre system) #:select (operating-system-host-name))
   #:use-module (json)
@@ -58,14 +59,7 @@ Example:
                     (_ (usage-error (format #f "~a: unknown image type" arg)
                                     #:command "system image"
                                     #:hint "give -t docker or -t oci")))))
-        (option '(#\C "compression") #t #f
-                (lambda (opt name arg result)
-                  (match arg
-                    ("gzip" (alist-cons 'compression 'gzip result))
-                    ("none" (alist-cons 'compression #f result))
-                    (_ (usage-error (format #f "~a: unknown compression" arg)
-                                    #:command "system image"
-                                    #:hint "give gzip or none")))))
+        (compression-option "system image")
         (option '("image-tag") #t #f
                 (lambda (opt name arg result)
                   (alist-cons 'image-tag arg result)))

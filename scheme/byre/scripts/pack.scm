@@ -26,7 +26,8 @@
   #:use-module (srfi srfi-37)
   #:use-module (ice-9 match)
   #:use-module (ice-9 format)
-  #:export (byre-pack))
+  #:export (compression-option
+            byre-pack))
 
 ;;; Commentary:
 ;;;
@@ -76,6 +77,20 @@ Examples:
   byre pack -f bundle -S /bin=bin --entry-point=bin/echo coreutils
 ")
   (show-bug-report-information))
+
+;; -C/--compression, as byre pack and byre system image take it.
+(define (compression-option command)
+  "Return the SRFI-37 option -C/--compression=TOOL of COMMAND, a string
+such as \"pack\" that usage errors name: TOOL is gzip or none, recorded
+as (compression . gzip) or (compression . #f) in the result."
+  (option '(#\C "compression") #t #f
+          (lambda (opt name arg result)
+            (match arg
+              ("gzip" (alist-cons 'compression 'gzip result))
+              ("none" (alist-cons 'compression #f result))
+              (_ (usage-error (format #f "~a: unknown compression" arg)
+                              #:command command
+                              #:hint "give gzip or none"))))))
 
 (define (format-argument arg)
   (let ((pack-format (string->symbol arg)))
@@ -131,14 +146,7 @@ name" arg link)
         (option '(#\A "entry-point-argument") #t #f
                 (lambda (opt name arg result)
                   (alist-cons 'entry-point-argument arg result)))
-        (option '(#\C "compression") #t #f
-                (lambda (opt name arg result)
-                  (match arg
-                    ("gzip" (alist-cons 'compression 'gzip result))
-                    ("none" (alist-cons 'compression #f result))
-                    (_ (usage-error (format #f "~a: unknown compression" arg)
-                                    #:command "pack"
-                                    #:hint "give gzip or none")))))
+        (compression-option "pack")
         (option '("max-layers") #t #f
                 (lambda (opt name arg result)
                   (match (string->number arg)
