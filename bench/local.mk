@@ -5,6 +5,9 @@
 EXTRA_DIST +=					\
   bench/RESULTS.md				\
   bench/container.scm				\
+  bench/container-floor.scm			\
+  bench/container-floor.sh			\
+  bench/floor.c					\
   bench/fork-stress.scm				\
   bench/eval-container.scm			\
   bench/host-guile.scm				\
