@@ -89,6 +89,12 @@ status."
     (delete-recursively (init-directory init))
     status))
 
+(define (stop-init* init)
+  "Send SIGTERM to INIT and wait for it; return its exit status, keeping
+its directory, for its log."
+  (kill (init-pid init) SIGTERM)
+  (cdr (waitpid (init-pid init))))
+
 (define (herd init action service . arguments)
   "Send ACTION on SERVICE with ARGUMENTS to INIT and return its reply."
   (let ((sock (open-connection (init-socket init))))
@@ -541,6 +547,111 @@ after the grace period, what is left too, and the init exits 0"
              (< top-stop stubborn-stop grace left killed)
              (not (process-state stubborn))
              (not (process-state top)))))))
+
+;;;
+;;; Waiting for a PID file does not hold the init: a forking daemon that
+;;; writes its PID file only once the test creates a "go" file.
+;;;
+
+(define (late-daemon pid-file)
+  ;; A daemon that forks, exits, and writes PID-FILE once "go" exists.
+  `("/bin/sh" "-c"
+    ,(string-append "sleep 1000 & pid=$!; "
+                    "(while [ ! -e " (marker "go") " ]; do sleep 0.01; done; "
+                    "echo $pid > " pid-file ") & exit 0")))
+
+(define init3
+  (start-init
+   `((default-process-termination-grace-period 1)
+     (register-services
+      (list (service '(late)
+                     #:start (make-forkexec-constructor
+                              ',(late-daemon (marker "late.pid"))
+                              #:pid-file ,(marker "late.pid")
+                              #:pid-file-timeout 600)
+                     #:stop (make-kill-destructor))
+            (service '(late-background)
+                     #:start (make-forkexec-constructor
+                              ',(late-daemon (marker "late-background.pid"))
+                              #:pid-file ,(marker "late-background.pid")
+                              #:pid-file-timeout 600)
+                     #:stop (make-kill-destructor))
+            (service '(after-late) #:requirement '(late)
+                     #:start (make-forkexec-constructor ',sleeper)
+                     #:stop (make-kill-destructor))
+            (service '(beside) #:start (make-forkexec-constructor ',sleeper)
+                     #:stop (make-kill-destructor))
+            (service '(beside-background)
+                     #:start (make-forkexec-constructor ',sleeper)
+                     #:stop (make-kill-destructor))))
+     (start-in-the-background '(late-background beside-background)))))
+
+(define (send-start init name)
+  ;; Send 'start NAME' to INIT and return the connection, reply unread.
+  (let ((sock (open-connection (init-socket init))))
+    (write-command (shepherd-command 'start name) sock)
+    sock))
+
+(define (status-symbol init name)
+  (property (status-of init name) 'status))
+
+(define late-client (send-start init3 'late))
+(define dependent-client (send-start init3 'after-late))
+
+(test-equal "a service waiting for its PID file is 'starting' and herd status answers"
+  '(starting starting)
+  (list (wait-until "late starting"
+                    (lambda () (and (eq? 'starting (status-symbol init3 'late))
+                                    'starting)))
+        (wait-until "late-background starting"
+                    (lambda () (and (eq? 'starting
+                                         (status-symbol init3 'late-background))
+                                    'starting)))))
+
+(test-assert "meanwhile, other services start (by herd and in the background)"
+  (and (command-reply-result (herd init3 'start 'beside))
+       (running-pid init3 'beside)
+       (wait-until "beside-background"
+                   (lambda () (running-pid init3 'beside-background)))
+       (not (file-exists? (marker "go")))
+       (eq? 'starting (status-symbol init3 'late))))
+
+(test-assert "once the PID file is written, the waiting start and the \
+dependent's start both succeed, with the PID written"
+  (begin
+    (call-with-output-file (marker "go") (const #t))
+    (let ((late-reply (read-reply late-client))
+          (dependent-reply (read-reply dependent-client)))
+      (close-port late-client)
+      (close-port dependent-client)
+      (let ((written (lambda (name)
+                       (string->number
+                        (string-trim-both (file-contents (marker name)))))))
+        (and (command-reply-result late-reply)
+             (command-reply-result dependent-reply)
+             (not (command-reply-error late-reply))
+             (eqv? (running-pid init3 'late) (written "late.pid"))
+             (running-pid init3 'after-late)
+             (eqv? (wait-until "late-background"
+                               (lambda () (running-pid init3 'late-background)))
+                   (written "late-background.pid")))))))
+
+(test-assert "SIGTERM while a start waits for its PID file: the init stops \
+at once (the wait does not run out) and exits 0"
+  (begin
+    (delete-file (marker "go"))
+    (herd init3 'stop 'late)
+    (let ((client (send-start init3 'late)))
+      (wait-until "late starting again"
+                  (lambda () (eq? 'starting (status-symbol init3 'late))))
+      (let ((log (init-log init3))
+            (status (stop-init* init3)))
+        (close-port client)
+        (let ((text (file-contents log)))
+          (delete-recursively (init-directory init3))
+          (and (= 0 (status:exit-val status))
+               (not (string-contains text "did not show up"))
+               (not (string-contains text "Exception"))))))))
 
 (delete-recursively dir-for-markers)
 

@@ -25,7 +25,10 @@
 ;;; service) — as Guix generates them — in a fresh module, then serves
 ;;; until it is told to stop.  One thread, one `select' over the signalfd,
 ;;; the listening socket and the clients; timers (respawn delays,
-;;; start-in-the-background) are run from the same loop.
+;;; start-in-the-background, suspended waits) are run from the same loop.
+;;; A client's command that waits (for a PID file) is suspended: the loop
+;;; goes on serving the others and stops reading that client until the
+;;; command is over and its reply sent.
 ;;;
 ;;; SIGTERM, SIGINT and SIGHUP stop every service (dependents first), then
 ;;; send SIGTERM to every descendant left, wait the grace period, send
@@ -287,66 +290,76 @@ cannot be loaded (PID 1 keeps running with the root service instead)."
                 1))))))
 
 (define (serve server signals clean-up!)
-  (let loop ((clients '()))
+  ;; CLIENTS are (socket . buffer) pairs; BUSY, the sockets whose command
+  ;; is suspended (waiting for a PID file, say): they are not read until
+  ;; it is over, so their replies keep the order of their commands.
+  (define clients '())
+  (define busy '())
+  (define quit? #f)
+  (define (serve! client)
+    (set! busy (cons (car client) busy))
+    (call-with-suspension
+     (lambda ()
+       (let ((outcome (serve-client! client)))
+         (set! busy (delq (car client) busy))
+         (case outcome
+           ((#f)
+            (close-port (car client))
+            (set! clients (delq client clients)))
+           ((quit)
+            (set! quit? #t)))))))
+  (define (stopping-signal? signals)
+    (any (lambda (sig) (memv sig %stopping-signals)) signals))
+  (let loop ()
     (dispatch-terminations!)
     (run-due-timers!)
     (dispatch-terminations!)
-    (let ((stop? (any (lambda (sig) (memv sig %stopping-signals))
-                      ((@@ (byre build shepherd) take-pending-signals!)))))
-      (if stop?
-          (finish clean-up!)
-          (let* ((timeout (next-timer-delay))
-                 (ready (match (catch 'system-error
-                                 (lambda ()
-                                   (let ((fds (cons* signals server
-                                                     (map car clients))))
-                                     (if timeout
-                                         (select fds '() '()
-                                                 (inexact->exact (floor timeout))
-                                                 (inexact->exact
-                                                  (round (* 1e6 (- timeout (floor timeout))))))
-                                         (select fds '() '()))))
-                                 (lambda args
-                                   (if (= EINTR (system-error-errno args))
-                                       '(() () ())
-                                       (apply throw args))))
-                          ((readable _ _) readable))))
-            (cond
-             ((and (memv signals ready)
-                   (begin
-                     (reap-children!)
-                     (any (lambda (sig) (memv sig %stopping-signals))
-                          (%read-signals signals))))
-              (reap-children!)
-              (finish clean-up!))
-             (else
-              (let* ((clients (if (memq server ready)
-                                  (match (catch 'system-error
-                                           (lambda () (accept server SOCK_CLOEXEC))
-                                           (const #f))
-                                    ((sock . _) (cons (cons sock "") clients))
-                                    (#f clients))
-                                  clients))
-                     (outcomes (map (lambda (client)
-                                      (if (memq (car client) ready)
-                                          (serve-client! client)
-                                          #t))
-                                    clients)))
-                (if (memq 'quit outcomes)
-                    (begin
-                      (for-each (lambda (client) (close-port (car client)))
-                                clients)
-                      (terminate-remaining-processes
-                       (default-process-termination-grace-period))
-                      (clean-up!)
-                      0)
-                    (loop (filter-map (lambda (client outcome)
-                                        (if outcome
-                                            client
-                                            (begin
-                                              (close-port (car client))
-                                              #f)))
-                                      clients outcomes)))))))))))
+    (cond
+     (quit?
+      (for-each (lambda (client) (close-port (car client))) clients)
+      (terminate-remaining-processes (default-process-termination-grace-period))
+      (clean-up!)
+      0)
+     ((stopping-signal? ((@@ (byre build shepherd) take-pending-signals!)))
+      (finish clean-up!))
+     (else
+      (let* ((timeout (next-timer-delay))
+             (idle (remove (lambda (client) (memq (car client) busy))
+                           clients))
+             (ready (match (catch 'system-error
+                             (lambda ()
+                               (let ((fds (cons* signals server
+                                                 (map car idle))))
+                                 (if timeout
+                                     (select fds '() '()
+                                             (inexact->exact (floor timeout))
+                                             (inexact->exact
+                                              (round (* 1e6 (- timeout (floor timeout))))))
+                                     (select fds '() '()))))
+                             (lambda args
+                               (if (= EINTR (system-error-errno args))
+                                   '(() () ())
+                                   (apply throw args))))
+                      ((readable _ _) readable))))
+        (cond
+         ((and (memv signals ready)
+               (begin
+                 (reap-children!)
+                 (stopping-signal? (%read-signals signals))))
+          (reap-children!)
+          (finish clean-up!))
+         (else
+          (when (memq server ready)
+            (match (catch 'system-error
+                     (lambda () (accept server SOCK_CLOEXEC))
+                     (const #f))
+              ((sock . _) (set! clients (cons (cons sock "") clients)))
+              (#f #f)))
+          (for-each (lambda (client)
+                      (when (and (memq (car client) ready) (not quit?))
+                        (serve! client)))
+                    idle)
+          (loop))))))))
 
 (define (finish clean-up!)
   (local-output "Stopping on a signal.")

@@ -12,6 +12,7 @@
   #:use-module (srfi srfi-9)
   #:use-module (srfi srfi-34)
   #:use-module (srfi srfi-35)
+  #:use-module ((ice-9 control) #:select (suspendable-continuation?))
   #:use-module (ice-9 match)
   #:use-module (ice-9 rdelim)
   #:replace (make)
@@ -115,6 +116,8 @@
             dispatch-terminations!
             run-due-timers!
             next-timer-delay
+            call-with-suspension
+            wait-until
             wait-for-events
             set-service-status-hook!
             descendant-processes
@@ -147,10 +150,17 @@
 ;;;
 ;;; Everything runs in one thread, the init's: starting a service runs its
 ;;; requirements' start procedures, then its own, and returns; a procedure
-;;; that waits (make-kill-destructor, read-pid-file, make-system-constructor)
-;;; keeps reaping children and noting signals while it waits, and the
-;;; terminations and signals it saw are handled by the init's loop when the
-;;; operation is over.  Processes are started by %spawn-process (prepared
+;;; that waits (make-kill-destructor, make-system-constructor) keeps reaping
+;;; children and noting signals while it waits, and the terminations and
+;;; signals it saw are handled by the init's loop when the operation is over.
+;;; Waiting for a PID file, or for a service another request is starting,
+;;; does not hold the loop: what the loop runs (a client's command, a timer,
+;;; a termination handler) runs under `call-with-suspension', and
+;;; `wait-until' there captures the rest of the operation as a delimited
+;;; continuation that the loop resumes, from a timer, once the wait is
+;;; over; other services start and clients are served meanwhile.  Where the
+;;; operation cannot be suspended (loading the configuration file, which
+;;; goes through `primitive-load'), `wait-until' waits in place.  Processes are started by %spawn-process (prepared
 ;;; system calls, nothing in Scheme between the fork and the exec).
 ;;;
 ;;; Code:
@@ -675,9 +685,55 @@ list of signals other than SIGCHLD read this time."
         (((time . thunk) . rest)
          (when (<= time t)
            (set! %timers rest)
-           (thunk)
+           (call-with-suspension thunk)
            (loop)))
         (_ #t)))))
+
+;;; Waits that let the loop run.
+
+(define %suspension-tag (make-prompt-tag "byre-init-wait"))
+
+(define (call-with-suspension thunk)
+  "Call THUNK, letting `wait-until' inside it suspend it: return THUNK's
+value, or *unspecified* at once if it was suspended, in which case the
+init's loop finishes it later (and what THUNK returns then is dropped)."
+  (call-with-prompt %suspension-tag
+    thunk
+    (lambda (k install)
+      (install k)
+      *unspecified*)))
+
+(define %wait-poll-interval
+  ;; Seconds between two checks of a suspended wait's condition.
+  0.01)
+
+(define (wait-until ready? deadline)
+  "Return the first true value of (READY?), or #f once DEADLINE (seconds
+since the epoch, as `gettimeofday' counts; #f: none) is past.  Inside
+`call-with-suspension' the caller is suspended meanwhile and the init's
+loop serves others; elsewhere this waits in place, reaping children and
+noting signals, and returns #f at once if there is no DEADLINE (nothing
+else could make READY? true)."
+  (define (over?) (and deadline (>= (now) deadline)))
+  (let ((value (ready?)))
+    (cond
+     (value value)
+     ((over?) #f)
+     ((suspendable-continuation? %suspension-tag)
+      (abort-to-prompt
+       %suspension-tag
+       (lambda (k)
+         (let poll ()
+           (call-later %wait-poll-interval
+                       (lambda ()
+                         (let ((value (ready?)))
+                           (if (or value (over?))
+                               (call-with-suspension (lambda () (k value)))
+                               (poll)))))))))
+     ((not deadline) #f)
+     (else
+      (wait-for-events (min %wait-poll-interval (max 0 (- deadline (now)))))
+      (wait-until ready? deadline)))))
 
 (define (process-exists? pid)
   (catch 'system-error
@@ -731,14 +787,18 @@ handler called (by default, respawning it)."
                    (eqv? pid (service-running-value service)))
           (set-service-running-value! service #f)
           (change-status! service 'stopped)
-          (catch #t
-            (lambda ()
-              ((service-termination-handler service) service pid status))
-            (lambda (key . args)
-              (local-output "Termination handler of ~a failed: ~a"
-                            (service-canonical-name service)
-                            (string-trim-right
-                             (describe-exception key args))))))))
+          ;; The handler may respawn a service that waits for its PID
+          ;; file: that wait must not hold the loop.
+          (call-with-suspension
+           (lambda ()
+             (catch #t
+               (lambda ()
+                 ((service-termination-handler service) service pid status))
+               (lambda (key . args)
+                 (local-output "Termination handler of ~a failed: ~a"
+                               (service-canonical-name service)
+                               (string-trim-right
+                                (describe-exception key args))))))))))
      pending)
     (unless (null? %terminations)
       (dispatch-terminations!))))
@@ -830,6 +890,16 @@ Y.\")."
     (cond
      ((eq? 'running (service-status service))
       (service-running-value service))
+     ((eq? 'starting (service-status service))
+      ;; Another request is starting it (and waits, suspended): wait for
+      ;; its outcome.
+      (if (wait-until (lambda () (not (eq? 'starting (service-status service))))
+                      #f)
+          (service-running-value service)
+          (begin
+            (local-output "Service ~a is being started."
+                          (service-canonical-name service))
+            #f)))
      ((not (service-enabled? service))
       (local-output "Service ~a is currently disabled."
                     (service-canonical-name service))
@@ -1015,22 +1085,35 @@ returns it), then respawn SERVICE if it is respawnable."
 
 (define (start-in-the-background names)
   "Start the services NAMES, a list of symbols, once the init is ready for
-clients: this returns at once, and the init's loop starts them."
+clients: this returns at once, and the init's loop starts them, each on
+its own, so that one waiting for its PID file does not delay the others;
+once all are done, one line of the log says which failed."
+  (define left (length names))
+  (define failures '())
+  (define (done! name ok?)
+    (unless ok? (set! failures (cons name failures)))
+    (set! left (- left 1))
+    (when (zero? left)
+      (if (null? failures)
+          (local-output "Successfully started ~a services in \
+the background." (length names))
+          (local-output "The following services could not be \
+started in the background:~{ ~a~}."
+                        (filter (cut-member failures) names)))))
   (call-later 0
               (lambda ()
-                (let ((failures
-                       (filter-map (lambda (name)
-                                     (let ((service (lookup-service name)))
-                                       (and (not (and service
-                                                      (start-service service)))
-                                            name)))
-                                   names)))
-                  (if (null? failures)
-                      (local-output "Successfully started ~a services in \
-the background." (length names))
-                      (local-output "The following services could not be \
-started in the background:~{ ~a~}." failures)))))
+                (for-each (lambda (name)
+                            (call-with-suspension
+                             (lambda ()
+                               (let ((service (lookup-service name)))
+                                 (done! name (and service
+                                                  (start-service service)
+                                                  #t))))))
+                          names)))
   *unspecified*)
+
+(define (cut-member lst)
+  (lambda (x) (memq x lst)))
 
 (define (shutdown-services)
   "Stop every running service but root, dependents first, in the reverse
@@ -1262,9 +1345,10 @@ COMMAND and returns #f (stopped) if it exits with 0."
 (define* (read-pid-file file #:key (max-delay (default-pid-file-timeout))
                         (validate-pid? #f))
   "Wait up to MAX-DELAY seconds for FILE to hold a number and return it
-(a PID), or #f.  With VALIDATE-PID?, the number must be a live process."
-  (define deadline (+ (now) max-delay))
-  (let loop ()
+(a PID), or #f.  With VALIDATE-PID?, the number must be a live process.
+In the init's loop the wait is suspended (see `wait-until'): other
+services start and clients are served meanwhile."
+  (define (pid)
     (let ((pid (catch 'system-error
                  (lambda ()
                    (string->number
@@ -1273,13 +1357,10 @@ COMMAND and returns #f (stopped) if it exits with 0."
                    (if (= ENOENT (system-error-errno args))
                        #f
                        (apply throw args))))))
-      (cond ((and (exact-integer? pid)
-                  (or (not validate-pid?) (process-exists? pid)))
-             pid)
-            ((>= (now) deadline) #f)
-            (else
-             (pause 0.01)
-             (loop))))))
+      (and (exact-integer? pid)
+           (or (not validate-pid?) (process-exists? pid))
+           pid)))
+  (wait-until pid (+ (now) max-delay)))
 
 (define* (make-forkexec-constructor command
                                     #:key
