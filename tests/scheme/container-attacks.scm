@@ -621,4 +621,139 @@ session, and its key, end with the command."
   #t
   (run-program-in-container '("/bin/true") #:limits '((pids . 10))))
 
+;;; The runc and crun CVEs byre must not reintroduce.
+
+(define (write-errors-of-exe-opens)
+  ;; A hostile PID 1's loop: open the executable of every other process in
+  ;; the container through /proc/PID/exe and note in /out/r each one that
+  ;; lies on a mount that is not one of the container's (its fdinfo's
+  ;; mnt_id is not in /proc/self/mountinfo): a host binary reached through
+  ;; the host's mount, writable for root, which CVE-2019-5736 overwrote
+  ;; once its runtime had exited.
+  "exec 2>/dev/null; touch /out/ready; while [ ! -e /out/stop ]; do
+     for p in /proc/[0-9]*; do
+       case ${p#/proc/} in 1|$$) continue;; esac
+       command exec 3<$p/exe || continue
+       id=$(sed -n 's/^mnt_id:[[:space:]]*//p' /proc/$$/fdinfo/3)
+       exec 3<&-
+       cut -d' ' -f1 /proc/$$/mountinfo | grep -qx \"$id\" \\
+         || echo \"$(readlink $p/exe) on host mount $id\" >>/out/r
+     done
+   done; echo done >>/out/r")
+
+(define (wait-for file)
+  (let loop ((i 0))
+    (unless (or (file-exists? file) (> i 3000))
+      (usleep 10000)
+      (loop (+ i 1)))))
+
+(skip-unless supported? "no user namespaces")
+(test-equal "CVE-2019-5736: the processes byre puts in a container expose no writable host binary"
+  "done\n"
+  ;; While PID 1 probes /proc/*/exe, byre joins the container three ways:
+  ;; a thunk excursion (a fork of this Guile, whose executable is the
+  ;; host's, from the host's writable /usr for root), container-exec of a
+  ;; program, and an excursion running for a while.
+  (let ((dir (temporary-directory)))
+    (dynamic-wind
+      (const #t)
+      (lambda ()
+        (let ((pid (spawn-container (list "/bin/sh" "-c" (write-errors-of-exe-opens))
+                                    #:mounts (cons (out-bind dir) host-binaries)
+                                    #:environment '("PATH=/bin:/usr/bin"))))
+          (wait-for (string-append dir "/ready"))
+          (container-excursion pid (lambda () (usleep 500000) (primitive-exit 0)))
+          (for-each (lambda (i) (container-exec pid '("/bin/sleep" "0.1")))
+                    (iota 3))
+          (container-excursion* pid (lambda () (usleep 500000) 1))
+          (call-with-output-file (string-append dir "/stop") (const #t))
+          (waitpid pid)
+          (call-with-input-file (string-append dir "/r") read-string)))
+      (lambda () (delete-recursively dir)))))
+
+(define (planted-symlink-target relative?)
+  "Bind a writable host directory at /a holding a symbolic link b to the
+host directory TARGET beside it (by its absolute name, or climbing out
+with .. when RELATIVE?), planted by whoever controls that directory, then
+mount a tmpfs on /a/b/p.  Return (STATUS MOUNTED-INSIDE CREATED-ON-HOST):
+whether the container sees the tmpfs at TARGET/p inside its own root, and
+whether p was made on the host through the link; or (refused ERRNO)."
+  (let ((dir (temporary-directory))
+        (planted (temporary-directory)))
+    (dynamic-wind
+      (const #t)
+      (lambda ()
+        (define target (string-append planted "/target"))
+        (mkdir target)
+        (symlink (if relative?
+                     (string-append "../../../../../../../../../.." target)
+                     target)
+                 (string-append planted "/b"))
+        (catch 'system-error
+          (lambda ()
+            (let ((status (run-program-in-container
+                           (list "/bin/sh" "-c"
+                                 (string-append "grep -c ' " target "/p ' /proc/self/mountinfo >/out/r"))
+                           #:mounts (append (list (out-bind dir)
+                                                  (file-system (device planted) (mount-point "/a")
+                                                               (type "none") (flags '(bind-mount)))
+                                                  (file-system (device "none") (mount-point "/a/b/p")
+                                                               (type "tmpfs") (check? #f)))
+                                            host-binaries)
+                           #:environment '("PATH=/bin:/usr/bin"))))
+              (list (status:exit-val status)
+                    (call-with-input-file (string-append dir "/r") read-string)
+                    (file-exists? (string-append target "/p")))))
+          (lambda args (list 'refused (system-error-errno args)))))
+      (lambda ()
+        (delete-recursively dir)
+        (delete-recursively planted)))))
+
+(define (stays-in-root? result)
+  ;; Mounted inside the root, nothing made on the host; or refused.
+  (match (pk 'planted-link result)
+    ((0 "1\n" #f) #t)
+    (('refused errno) (and (memv errno (list ENOENT ELOOP EXDEV)) #t))
+    (_ #f)))
+
+(skip-unless supported? "no user namespaces")
+(test-assert "CVE-2021-30465: a mount point through a link planted in a bind to a host directory stays in the root"
+  (stays-in-root? (planted-symlink-target #f)))
+
+(skip-unless supported? "no user namespaces")
+(test-assert "CVE-2021-30465: a mount point through a planted link climbing out with .. stays in the root"
+  (stays-in-root? (planted-symlink-target #t)))
+
+(define (leaked-directory-probe)
+  ;; No descriptor but 0-2 names a directory, the working directory is
+  ;; inside the root, and climbing from it ends at the container's root.
+  "for f in /proc/self/fd/*; do [ -d \"$f\" ] && echo \"dir ${f##*/}\"; done;
+   echo \"cwd $(readlink /proc/self/cwd)\";
+   cd ../../../../../../..; [ -e \"$HOST_MARKER\" ] && echo escaped; echo end")
+
+(skip-unless supported? "no user namespaces")
+(test-equal "CVE-2024-21626: no host directory descriptor or working directory reaches the program"
+  '((0 . "cwd /\nend\n") (0 . "cwd /\nend\n"))
+  ;; The caller's working directory and a directory it holds open without
+  ;; close-on-exec are on the host, with a marker beside them.
+  (let* ((dir (temporary-directory))
+         (marker (string-append dir "/host-marker"))
+         (fd (begin
+               (mkdir (string-append dir "/d"))
+               (call-with-output-file marker (const #t))
+               (open-fdes (string-append dir "/d") O_RDONLY)))
+         (cwd (getcwd)))
+    (dynamic-wind
+      (lambda () (chdir (string-append dir "/d")))
+      (lambda ()
+        (let ((script (string-append "HOST_MARKER=" marker "; "
+                                     (leaked-directory-probe))))
+          (list (sh-in-container (string-append "exec >/out/r; " script))
+                (with-running-container
+                 (lambda (pid) (exec-output pid script))))))
+      (lambda ()
+        (chdir cwd)
+        (close-fdes fd)
+        (delete-recursively dir)))))
+
 (test-end/exit "container-attacks")
