@@ -57,6 +57,52 @@ create table if not exists DerivationOutputs (
 create index if not exists IndexDerivationOutputs on DerivationOutputs(path);
 )sql";
 
+// byre's own: the change log of the reference graph (graph-file.hh),
+// written by triggers so that no writer, byre or not, can change the graph
+// without the snapshot file's being found stale.
+constexpr const char* graph_log_schema = R"sql(
+create table if not exists GraphChanges (
+    generation integer primary key autoincrement not null,
+    path       text not null
+);
+
+create table if not exists GraphLog (
+    id       integer primary key check (id = 0),
+    instance integer not null,
+    floor    integer not null
+);
+
+insert or ignore into GraphLog (id, instance, floor) values (0, random(), 0);
+
+create trigger if not exists GraphChangeInsert after insert on ValidPaths
+  begin
+    insert into GraphChanges (path) values (new.path);
+  end;
+
+create trigger if not exists GraphChangeUpdate after update on ValidPaths
+  begin
+    insert into GraphChanges (path) select old.path where old.path <> new.path;
+    insert into GraphChanges (path) values (new.path);
+  end;
+
+create trigger if not exists GraphChangeDelete after delete on ValidPaths
+  begin
+    insert into GraphChanges (path) values (old.path);
+  end;
+
+create trigger if not exists GraphChangeRefInsert after insert on Refs
+  begin
+    insert into GraphChanges (path)
+      select path from ValidPaths where id = new.referrer;
+  end;
+
+create trigger if not exists GraphChangeRefDelete after delete on Refs
+  begin
+    insert into GraphChanges (path)
+      select path from ValidPaths where id = old.referrer;
+  end;
+)sql";
+
 std::string hash_column(const Digest& d) { return "sha256:" + to_base16(d); }
 
 }  // namespace
@@ -200,6 +246,7 @@ Database::Database(std::string file, std::string prefix, Options options)
   exec(options.fsync ? "pragma synchronous = full" : "pragma synchronous = normal");
   exec("pragma foreign_keys = on");
   exec(schema);
+  exec(graph_log_schema);
 }
 
 Database::~Database() {
@@ -398,10 +445,75 @@ std::vector<std::string> Database::valid_derivers(std::string_view path) {
   return out;
 }
 
-Graph Database::load_graph() {
+Database::GraphLogState Database::graph_log_state() {
+  GraphLogState state;
+  {
+    Statement::Use q(statement("select instance, floor from GraphLog where id = 0"));
+    if (!q.step())
+      throw database_error("read the graph log", file_, "the GraphLog row is missing", 0);
+    state.instance = q.integer(0);
+    state.floor = q.integer(1);
+  }
+  Statement::Use q(statement(
+      "select coalesce((select seq from sqlite_sequence where name = 'GraphChanges'), 0)"));
+  if (!q.step()) fail("read the graph generation");
+  state.generation = q.integer(0);
+  return state;
+}
+
+std::optional<GraphChanges> Database::graph_changes(std::int64_t instance,
+                                                    std::int64_t generation,
+                                                    std::size_t limit) {
+  Transaction tx(db_.get(), file_, "begin");
+  GraphLogState state = graph_log_state();
+  if (instance != state.instance || generation < state.floor ||
+      generation > state.generation)
+    return std::nullopt;
+  GraphChanges changes;
+  if (generation == state.generation) {
+    tx.commit();
+    return changes;
+  }
+  std::vector<std::string> paths;
+  {
+    Statement::Use q(statement(
+        "select distinct path from GraphChanges where generation > ? limit ?"));
+    q.bind(generation).bind(static_cast<std::int64_t>(limit) + 1);
+    while (q.step()) paths.push_back(q.text(0));
+  }
+  if (paths.size() > limit) return std::nullopt;
+  for (std::string& path : paths) {
+    if (id_of(path)) {
+      std::vector<std::string> refs = references(path);
+      changes.valid.emplace(std::move(path), std::move(refs));
+    } else {
+      changes.deleted.insert(std::move(path));
+    }
+  }
+  tx.commit();
+  return changes;
+}
+
+void Database::trim_graph_log(std::int64_t generation) {
+  Transaction tx(db_.get(), file_);
+  {
+    Statement::Use q(statement("delete from GraphChanges where generation <= ?"));
+    q.bind(generation);
+    q.step();
+  }
+  {
+    Statement::Use q(statement("update GraphLog set floor = max(floor, ?) where id = 0"));
+    q.bind(generation);
+    q.step();
+  }
+  tx.commit();
+}
+
+Graph Database::load_graph(GraphLogState* state) {
   // One read transaction, so the items and the references agree.
   Transaction tx(db_.get(), file_, "begin");
   {
+    if (state) *state = graph_log_state();
     Graph graph;
     // Graph ids by database id: database ids are allocated in increasing
     // order and rarely far apart, so a vector indexed by them is dense.

@@ -27,6 +27,7 @@
 #include <utility>
 #include <vector>
 
+#include "store/graph-file.hh"
 #include "store/graph.hh"
 #include "store/sha256.hh"
 
@@ -96,8 +97,28 @@ public:
       std::string_view drv);
   std::vector<std::string> valid_derivers(std::string_view path);
 
-  // All valid items and their references, for closures in memory.
-  Graph load_graph();
+  // The reference graph's change log, for its snapshot file
+  // (graph-file.hh).  Every change to ValidPaths or Refs, whoever makes it
+  // (triggers record it), appends the item's name to GraphChanges under a
+  // new, increasing generation.  INSTANCE is a random number the database
+  // was given when created (a snapshot of another database, or of this
+  // file before it was recreated, never matches); the log keeps the
+  // changes after FLOOR only.
+  struct GraphLogState {
+    std::int64_t instance = 0, generation = 0, floor = 0;
+  };
+  GraphLogState graph_log_state();
+  // The changes since GENERATION of database INSTANCE, in one read
+  // transaction; nothing when they cannot be told (another instance, a
+  // generation not in the log) or when more than LIMIT items changed.
+  std::optional<GraphChanges> graph_changes(std::int64_t instance, std::int64_t generation,
+                                            std::size_t limit);
+  // Forget the changes up to GENERATION (a snapshot of it exists).
+  void trim_graph_log(std::int64_t generation);
+
+  // All valid items and their references, for closures in memory; with
+  // STATE, also the change log's state in the same transaction.
+  Graph load_graph(GraphLogState* state = nullptr);
 
   // A number that changes whenever another connection (another process)
   // commits a change: a cached graph is stale when it differs.

@@ -488,7 +488,53 @@ std::vector<std::string> LocalStore::referrers(std::string_view path) {
   return db_->referrers(path);
 }
 
+namespace {
+// Beyond this many changed items since the snapshot, reading them from the
+// database costs more than the snapshot saves: the file is rebuilt.
+constexpr std::size_t max_snapshot_changes = 512;
+}  // namespace
+
+std::optional<GraphChanges> LocalStore::snapshot_changes() {
+  if (!snapshot_) snapshot_ = GraphFile::open(state_dir_ + "/db/graph");
+  if (!snapshot_) return std::nullopt;
+  auto changes = db_->graph_changes(snapshot_->instance(), snapshot_->generation(),
+                                    max_snapshot_changes);
+  if (!changes) snapshot_.reset();
+  return changes;
+}
+
+void LocalStore::rebuild_graph_file() {
+  const std::string file = state_dir_ + "/db/graph";
+  PathLock lock = PathLock::acquire(file + ".lock", false);
+  if (snapshot_changes()) return;  // another process rebuilt it meanwhile
+  std::int64_t version = db_->data_version();
+  Database::GraphLogState state;
+  graph_.reset();
+  graph_ = db_->load_graph(&state);
+  graph_version_ = version;
+  GraphFile::write(file, *graph_, state.instance, state.generation);
+  db_->trim_graph_log(state.generation);
+}
+
 std::vector<std::string> LocalStore::requisites(const std::vector<std::string>& paths) {
+  for (const std::string& p : paths) split_store_path(store_dir_, p);
+  if (!graph_ || db_->data_version() != graph_version_) {
+    // A process that has not loaded the graph: the snapshot, rebuilt once
+    // if it cannot be used.
+    if (auto changes = snapshot_changes()) return store::requisites(*snapshot_, *changes, paths);
+    try {
+      rebuild_graph_file();
+    } catch (const system_error& e) {
+      // A state directory this process cannot write (a store opened
+      // read-only): the graph in memory answers.
+      if (e.code().value() != EACCES && e.code().value() != EROFS &&
+          e.code().value() != EPERM)
+        throw;
+    }
+    if (!graph_ || db_->data_version() != graph_version_)
+      if (auto changes = snapshot_changes())
+        return store::requisites(*snapshot_, *changes, paths);
+  }
   const Graph& g = graph();
   std::vector<Graph::Id> roots;
   for (const std::string& p : paths) roots.push_back(id_of(g, p));

@@ -5,6 +5,9 @@
 // A `LocalStore` is one process's handle on a store directory (the items,
 // PREFIX/HASH-NAME) and its state directory:
 //   STATE/db/db.sqlite   the database (Database)
+//   STATE/db/graph       the reference graph's snapshot (graph-file.hh),
+//                        rebuilt from the database whenever it is unusable;
+//                        STATE/db/graph.lock is held while it is rebuilt
 //   STATE/gcroots/       permanent roots; gcroots/auto: indirect roots
 //   STATE/temproots/PID  temporary roots of running processes
 //   STATE/locks/         per-item locks and the locks of temporary items
@@ -137,7 +140,9 @@ public:
   std::vector<std::string> references(std::string_view path);
   std::vector<std::string> referrers(std::string_view path);
   // The closure of PATHS (each must be valid): PATHS first, then what they
-  // refer to, breadth-first.
+  // refer to, breadth-first.  Without the graph in memory, the snapshot
+  // file is mapped and the database's changes since applied to it (the
+  // file is rebuilt first when it is missing, damaged or too far behind).
   std::vector<std::string> requisites(const std::vector<std::string>& paths);
   // The closure of PATHS ordered so that every item comes after what it
   // refers to (Guix's topologically-sorted).
@@ -203,6 +208,11 @@ private:
   // valid already.
   bool prepare(const std::string& path);
   Graph& graph();
+  // The mapped snapshot with the changes since, when usable.
+  std::optional<GraphChanges> snapshot_changes();
+  // Rebuild STATE/db/graph from the database, unless another process did
+  // meanwhile; leaves the loaded graph in memory.
+  void rebuild_graph_file();
   Graph::Id id_of(const Graph& graph, std::string_view path);
   // The ids of the items roots keep alive (temporary roots of this process
   // included when OWN_TEMP_ROOTS).
@@ -222,6 +232,7 @@ private:
   std::unique_ptr<Database> db_;
   std::shared_ptr<TempRoots> temp_roots_;
   std::optional<Graph> graph_;
+  std::unique_ptr<GraphFile> snapshot_;
   std::int64_t graph_version_ = 0;
 };
 

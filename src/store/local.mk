@@ -19,6 +19,7 @@ libbyrestore_la_SOURCES =			\
   src/store/store-path.cc src/store/store-path.hh	\
   src/store/scanner.cc src/store/scanner.hh	\
   src/store/graph.cc src/store/graph.hh		\
+  src/store/graph-file.cc src/store/graph-file.hh	\
   src/store/database.cc src/store/database.hh	\
   src/store/hash.cc src/store/hash.hh		\
   src/store/nar-restore.cc src/store/nar-restore.hh	\
@@ -34,6 +35,7 @@ tests_cpp_unit_SOURCES +=			\
   tests/cpp/store-paths.cc			\
   tests/cpp/store-scanner.cc			\
   tests/cpp/store-graph.cc			\
+  tests/cpp/store-graph-file.cc			\
   tests/cpp/store-database.cc			\
   tests/cpp/store-local.cc
 
