@@ -39,6 +39,7 @@ INTEGRATION_TESTS =				\
   tests/integration/completion.sh		\
   tests/integration/shell.sh		\
   tests/integration/pack.sh			\
+  tests/integration/image.sh			\
   tests/integration/oci-config.sh		\
   tests/integration/herd.sh			\
   tests/integration/system-build.sh		\

@@ -12,6 +12,7 @@
   #:use-module (srfi srfi-1)
   #:use-module (ice-9 match)
   #:use-module (ice-9 ftw)
+  #:use-module ((ice-9 rdelim) #:select (read-line))
   #:export (cleanup-previous-boot
             activate-file-system-layout
             activate-users+groups
@@ -42,6 +43,40 @@
 
 (define (same-device? a b)
   (= (stat:dev (lstat a)) (stat:dev (lstat b))))
+
+(define (unescape-mount-point field)
+  ;; FIELD of /proc/self/mountinfo, where space, tab, newline and
+  ;; backslash are written as \ and three octal digits.
+  (let loop ((chars (string->list field)) (result '()))
+    (match chars
+      (() (list->string (reverse result)))
+      ((#\\ a b c . rest)
+       (loop rest (cons (integer->char (string->number (string a b c) 8))
+                        result)))
+      ((c . rest) (loop rest (cons c result))))))
+
+(define (mount-points)
+  ;; The mount points of this process's mount namespace.
+  (catch 'system-error
+    (lambda ()
+      (call-with-input-file "/proc/self/mountinfo"
+        (lambda (port)
+          (let loop ((result '()))
+            (match (read-line port)
+              ((? eof-object?) result)
+              (line
+               (match (string-split line #\space)
+                 ((_ _ _ _ mount-point . _)
+                  (loop (cons (unescape-mount-point mount-point) result)))
+                 (_ (loop result)))))))))
+    (const '())))
+
+(define (mount-point? file)
+  ;; Whether FILE is a mount point: a file bound at its own place, such as
+  ;; the /etc/hostname that podman and Kubernetes bind, is one even when
+  ;; it comes from the same file system as its directory.
+  (or (not (same-device? file (dirname file)))
+      (member file (mount-points))))
 
 (define (cleanup-previous-boot)
   "Delete what a previous boot left that would mislead this one: pid and
@@ -227,7 +262,7 @@ removed; other files of ROOT are kept."
                             (and (false-if-exception (lstat target))
                                  (not (eq? 'symlink
                                            (stat:type (lstat target))))
-                                 (not (same-device? target root))))
+                                 (mount-point? target)))
                   (when (false-if-exception (lstat target))
                     (if (eq? 'directory (stat:type (lstat target)))
                         (rename-file target (string-append target ".old"))
@@ -282,7 +317,7 @@ closure holds), the very program TARGET leads to."
                  (#f (symlink target file))
                  (st
                   (unless (and (not (eq? 'symlink (stat:type st)))
-                               (not (same-device? file (dirname file))))
+                               (mount-point? file))
                     (delete-file file)
                     (symlink target file))))))
             specs))
