@@ -270,6 +270,19 @@ its directory, for its log."
                          #:resource-limits '((nofile 64 128))
                          #:log-file ,(marker "limited.log"))
                 #:stop (make-kill-destructor))
+       (service '(ids)
+                #:start (make-forkexec-constructor
+                         '("/bin/sh" "-c" "id -u; id -g; id -G; exec sleep 1000")
+                         #:user "nobody" #:group "nogroup"
+                         #:supplementary-groups '("users")
+                         #:log-file ,(marker "ids.log"))
+                #:stop (make-kill-destructor))
+       (service '(extra-groups)
+                #:start (make-forkexec-constructor
+                         '("/bin/sh" "-c" "id -u; id -G; exec sleep 1000")
+                         #:user 65534 #:supplementary-groups '(100 "nogroup")
+                         #:log-file ,(marker "extra-groups.log"))
+                #:stop (make-kill-destructor))
        (service '(talker)
                 #:documentation "Talks."
                 #:start (const #t)
@@ -400,6 +413,49 @@ its directory, for its log."
                                          #\newline)))))
     (file-contents (marker "limited.log"))))
 
+(define (log-of name lines)
+  ;; The log file NAME once it has LINES lines.
+  (wait-until name
+              (lambda () (= lines (length (string-split
+                                           (string-trim-right
+                                            (file-contents (marker name)))
+                                           #\newline)))))
+  (file-contents (marker name)))
+
+(define (start-failure-logged? service step)
+  ;; Whether starting SERVICE failed, the init's log naming STEP and the
+  ;; reason.
+  (let ((reply (herd init 'start service)))
+    (and (not (command-reply-result reply))
+         (not (running-pid init service))
+         (wait-until "the failure in the log"
+                     (lambda ()
+                       (any (lambda (line)
+                              (and (string-contains line step)
+                                   (string-contains line "not permitted")))
+                            (log-lines init)))))))
+
+(if (zero? (getuid))
+    (begin
+      (test-equal "#:user, #:group, #:supplementary-groups (root): the ids \
+the program runs with"
+        "65534\n65534\n65534 100\n"
+        (begin
+          (herd init 'start 'ids)
+          (log-of "ids.log" 3)))
+      (test-equal "#:supplementary-groups without #:group: the user keeps \
+the init's group and gets those"
+        "65534\n0 100 65534\n"
+        (begin
+          (herd init 'start 'extra-groups)
+          (log-of "extra-groups.log" 2))))
+    (begin
+      (test-assert "#:user, #:group (unprivileged): the start fails, the log \
+says setgroups was not permitted"
+        (start-failure-logged? 'ids "setgroups"))
+      (test-assert "#:supplementary-groups alone (unprivileged): refused too"
+        (start-failure-logged? 'extra-groups "setgroups"))))
+
 (test-equal "an action: its value and its messages"
   '((#t) ("Hello, Bob!"))
   (let ((reply (herd init 'greet 'talker "Bob")))
@@ -481,7 +537,7 @@ its directory, for its log."
                     #t)
                    (_ #f))
                  services)
-          (= 17 (length services))))
+          (= 19 (length services))))
     (_ #f)))
 
 (test-assert "protocol: a request split across writes is answered"

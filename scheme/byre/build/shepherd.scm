@@ -1242,8 +1242,8 @@ directory."
   "Start COMMAND, a list of strings (program and arguments; a program
 without a slash is found in ENVIRONMENT-VARIABLES' PATH), and return its
 PID.  It runs in DIRECTORY, in a new session unless CREATE-SESSION? is #f,
-as USER and GROUP (names or ids) with SUPPLEMENTARY-GROUPS when GROUP is
-given, with FILE-CREATION-MASK, ENVIRONMENT-VARIABLES (\"NAME=VALUE\"
+as USER and GROUP (names or ids) with SUPPLEMENTARY-GROUPS (names or
+ids; with GROUP, the empty list drops the init's own), with FILE-CREATION-MASK, ENVIRONMENT-VARIABLES (\"NAME=VALUE\"
 strings) and RESOURCE-LIMITS ((RESOURCE SOFT HARD) as for setrlimit);
 standard input is /dev/null and standard output and error go to LOG-FILE
 or, without one, to the init's log."
@@ -1258,8 +1258,9 @@ or, without one, to the init's log."
               #:directory directory
               #:user (user-id user)
               #:group (group-id group)
-              #:supplementary-groups (and group (map group-id
-                                                     supplementary-groups))
+              #:supplementary-groups (and (or group
+                                              (pair? supplementary-groups))
+                                          (map group-id supplementary-groups))
               #:file-creation-mask file-creation-mask
               #:resource-limits resource-limits
               #:new-session? create-session?
@@ -1302,8 +1303,9 @@ describes.  Does not return."
          (dup2 fd 1)
          (dup2 fd 2)
          (close-fdes fd)))
+     (when (or group (pair? supplementary-groups))
+       (setgroups (list->vector (map group-id supplementary-groups))))
      (when group
-       (setgroups (list->vector (map group-id supplementary-groups)))
        (setgid (group-id group)))
      (when user
        (setuid (user-id user)))
