@@ -701,11 +701,29 @@ addresses.")
       (requirement (static-networking-requirement config))
       ;; Its start uses `every'.
       (modules (cons '(srfi srfi-1) %default-modules))
-      (one-shot? #t)
+      ;; Running while the addresses are set, as Guix's is (not a
+      ;; one-shot, which `herd status' shows stopped once it has run).
+      (respawn? #f)
       (start (gexp (lambda _
                      (every (lambda (arguments)
                               (zero? (apply system* (ungexp ip) arguments)))
-                            '(ungexp commands))))))))
+                            '(ungexp commands)))))
+      ;; Stopping takes the addresses away again (what is no longer there
+      ;; is no error) and leaves the links as they were.
+      (stop (gexp (lambda _
+                    (for-each (lambda (arguments)
+                                (apply system* (ungexp ip) arguments))
+                              '(ungexp (static-networking-undo-commands
+                                        commands)))
+                    #f))))))
+
+(define (static-networking-undo-commands commands)
+  ;; The `ip' argument lists that take back the addresses COMMANDS set.
+  (filter-map (match-lambda
+                (("address" "replace" value "dev" device)
+                 (list "address" "del" value "dev" device))
+                (_ #f))
+              commands))
 
 (define (resolv.conf configs)
   ;; /etc/resolv.conf, when one of CONFIGS names servers.

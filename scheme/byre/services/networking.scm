@@ -69,7 +69,9 @@
 container.")
             (provision '(networking))
             (requirement '(user-processes loopback))
-            (one-shot? #t)
+            ;; Running while the interfaces are up, as Guix's dhcp-client
+            ;; (a daemon) is; stopping leaves them to the namespace's end.
+            (respawn? #f)
             (start (gexp (lambda _
                            (let ((names (if (eq? '(ungexp interfaces) 'all)
                                             (filter (lambda (name)
