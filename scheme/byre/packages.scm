@@ -525,10 +525,26 @@ later ones, without being made again."
           (hash-set! %items key item)
           item))))
 
+(define (memory-directory)
+  ;; A directory of this user's on a memory file system, or #f: the
+  ;; user's runtime directory, else /dev/shm.
+  (let ((runtime (getenv "XDG_RUNTIME_DIR")))
+    (find (lambda (directory)
+            (and directory
+                 (let ((st (stat directory #f)))
+                   (and st (eq? 'directory (stat:type st))
+                        (access? directory (logior W_OK X_OK))
+                        (or (not (equal? directory runtime))
+                            (= (stat:uid st) (getuid)))))))
+          (list runtime "/dev/shm"))))
+
 (define (add-layout store name resolution)
   ;; The tree is made by %make-link-tree, which takes file names as bytes:
   ;; Guile would mangle the non-ASCII ones (ca-certificates has some) in
-  ;; a C locale.
+  ;; a C locale.  It is laid out in memory where it can be: add-to-store
+  ;; copies it into the store, and on a disk every link would be written
+  ;; twice and deleted once (0.5 ms a link on this project's machine;
+  ;; doc/hacking.md).
   (call-with-temporary-directory
    (lambda (directory)
      (let ((root (string-append directory "/" name)))
@@ -537,7 +553,8 @@ later ones, without being made again."
                         `((,%host-closure-file
                            . ,(host-closure->string
                                (host-package-resolution-closure resolution)))))
-       (add-to-store store name #t "sha256" root)))))
+       (add-to-store store name #t "sha256" root)))
+   #:parent (memory-directory)))
 
 (define-gexp-compiler (host-package-compiler (package host-package?) system target)
   (mlet %store-monad ((store (current-state)))

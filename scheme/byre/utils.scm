@@ -68,9 +68,10 @@
 ;;; Temporary files.
 ;;;
 
-(define (temporary-template name)
-  "Return a mkstemp!/mkdtemp template for NAME under $TMPDIR or /tmp."
-  (string-append (or (getenv "TMPDIR") "/tmp") "/" name ".XXXXXX"))
+(define* (temporary-template name #:optional parent)
+  "Return a mkstemp!/mkdtemp template for NAME under PARENT, or else
+$TMPDIR or /tmp."
+  (string-append (or parent (getenv "TMPDIR") "/tmp") "/" name ".XXXXXX"))
 
 (define (delete-tree file)
   "Delete FILE and, when it is a directory, everything under it, without
@@ -96,14 +97,14 @@ following symlinks.  Errors are ignored: this is clean-up."
             (false-if-exception (rmdir file)))
           (false-if-exception (delete-file file))))))
 
-(define (call-with-temporary-directory proc)
-  "Call PROC with the name of a new, empty, private directory and return its
-result.  The directory and everything in it are deleted when PROC returns
-or exits non-locally."
+(define* (call-with-temporary-directory proc #:key parent)
+  "Call PROC with the name of a new, empty, private directory under PARENT
+(by default $TMPDIR or /tmp) and return its result.  The directory and
+everything in it are deleted when PROC returns or exits non-locally."
   (let ((directory #f))
     (dynamic-wind
       (lambda ()
-        (set! directory (mkdtemp (temporary-template "byre-directory"))))
+        (set! directory (mkdtemp (temporary-template "byre-directory" parent))))
       (lambda () (proc directory))
       (lambda ()
         (delete-tree directory)))))
