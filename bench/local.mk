@@ -9,6 +9,7 @@ EXTRA_DIST +=					\
   bench/container-floor.sh			\
   bench/floor.c					\
   bench/fork-stress.scm				\
+  bench/leak-check.scm				\
   bench/eval-container.scm			\
   bench/host-guile.scm				\
   bench/command-line.sh				\
