@@ -69,6 +69,30 @@ long open_beneath(int dirfd, const char* path, uint64_t flags, uint64_t mode) {
   return syscall(SYS_openat2, dirfd, path, &how, sizeof how);
 }
 
+namespace {
+
+// NAME in the verified directory PARENT, created when missing (a file when
+// IS_FILE, else a directory): a descriptor on it, or -1 and errno.  A file
+// made here is returned as the descriptor that created it (a mount target
+// needs no O_PATH), saving an open and a close.
+// With MISSING, NAME was just found missing: no look-up first.
+int open_or_create(int parent, const char* name, bool is_file, bool missing) {
+  long fd = -1;
+  if (!missing) {
+    fd = open_beneath(parent, name, O_PATH, 0);
+    if (fd >= 0 || errno != ENOENT) return static_cast<int>(fd);
+  }
+  if (is_file) {
+    fd = open_beneath(parent, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW, 0644);
+    if (fd >= 0 || errno != EEXIST) return static_cast<int>(fd);
+  } else if (mkdirat(parent, name, 0755) != 0 && errno != EEXIST) {
+    return -1;
+  }
+  return static_cast<int>(open_beneath(parent, name, O_PATH, 0));
+}
+
+}  // namespace
+
 int open_mount_point(int root, const char* rel, bool is_file, bool create) {
   char path[4096];
   std::size_t len = std::strlen(rel);
@@ -81,6 +105,22 @@ int open_mount_point(int root, const char* rel, bool is_file, bool create) {
   long fd = open_beneath(root, path, O_PATH, 0);
   if (fd >= 0 || errno != ENOENT || !create) return static_cast<int>(fd);
 
+  // Most mount points are new in a directory that exists (the plan's
+  // earlier steps made it): open the parent once and create the last
+  // component in it.
+  char* slash = std::strrchr(path, '/');
+  if (slash == nullptr) return open_or_create(root, path, is_file, true);
+  {
+    *slash = '\0';
+    int parent = static_cast<int>(open_beneath(root, path, O_PATH | O_DIRECTORY, 0));
+    *slash = '/';
+    if (parent >= 0) {
+      int rc = open_or_create(parent, slash + 1, is_file, true);
+      return close_keeping_errno(parent, rc);
+    }
+    if (errno != ENOENT) return -1;
+  }
+
   // Walk the components, creating each missing one in its verified parent.
   int parent = static_cast<int>(open_beneath(root, ".", O_PATH | O_DIRECTORY, 0));
   if (parent < 0) return -1;
@@ -90,19 +130,7 @@ int open_mount_point(int root, const char* rel, bool is_file, bool create) {
     while (end < len && path[end] != '/') ++end;
     bool last = end == len;
     path[end] = '\0';
-    const char* name = path + start;
-    int next = static_cast<int>(open_beneath(parent, name, O_PATH, 0));
-    if (next < 0 && errno == ENOENT) {
-      int rc;
-      if (last && is_file) {
-        rc = openat(parent, name, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0644);
-        if (rc >= 0) rc = close(rc);
-      } else {
-        rc = mkdirat(parent, name, 0755);
-      }
-      if (rc != 0 && errno != EEXIST) return close_keeping_errno(parent, -1);
-      next = static_cast<int>(open_beneath(parent, name, O_PATH, 0));
-    }
+    int next = open_or_create(parent, path + start, last && is_file, false);
     if (next < 0) return close_keeping_errno(parent, -1);
     close(parent);
     parent = next;
@@ -144,33 +172,75 @@ int set_attributes(int fd, uint64_t attributes) {
                                   &attr, sizeof attr));
 }
 
-int bind_mount(int root, const MountOp& op) {
+namespace {
+
+int open_tree_clone(int dirfd, const char* path, unsigned flags) {
+  return static_cast<int>(syscall(SYS_open_tree, dirfd, path,
+                                  flags | OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE));
+}
+
+// Attach the detached TREE on the mount point FD.
+int move_tree(int tree, int fd) {
+  return static_cast<int>(syscall(SYS_move_mount, tree, "", fd, "",
+                                  MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH));
+}
+
+// Before Linux 5.12 (no mount_setattr) or 5.2 (no open_tree): a recursive
+// bind, then a remount of the top mount that keeps the source's locked
+// flags.  Submounts keep their own flags there.
+int bind_mount_by_remount(int root, const MountOp& op) {
   int fd = open_mount_point(root, op.dest, op.dest_is_file, op.create_dest);
   if (fd < 0) return -1;
   char target[40];
   int rc = ::mount(op.source, fd_path(target, fd), nullptr, MS_BIND | MS_REC, nullptr);
   close(fd);
   if (rc != 0) return -1;
-  // Re-open: the bind now covers the mount point.  Every mount of the
-  // bind, submounts included, gets the attributes (mount_setattr with
-  // AT_RECURSIVE); a kernel before 5.12 has only the remount of the top
-  // one, which must keep the source's locked flags.
   fd = open_mount_point(root, op.dest, op.dest_is_file, false);
   if (fd < 0) return -1;
-  uint64_t attributes = bind_attributes(op);
-  rc = set_attributes(fd, attributes);
-  if (rc != 0 && errno == ENOSYS) {
-    unsigned long flags = MS_BIND | MS_REMOUNT | MS_NOSUID | op.flags | op.keep_flags;
-    if (attributes & MOUNT_ATTR_NODEV) flags |= MS_NODEV;
-    if (op.read_only) flags |= MS_RDONLY;
-    rc = ::mount(nullptr, fd_path(target, fd), nullptr, flags, nullptr);
-  }
+  unsigned long flags = MS_BIND | MS_REMOUNT | MS_NOSUID | op.flags | op.keep_flags;
+  if (!op.device) flags |= MS_NODEV;
+  if (op.read_only) flags |= MS_RDONLY;
+  rc = ::mount(nullptr, fd_path(target, fd), nullptr, flags, nullptr);
   return close_keeping_errno(fd, rc);
+}
+
+}  // namespace
+
+int bind_mount(int root, const MountOp& op) {
+  // The source's tree is cloned detached (open_tree), every mount of it,
+  // submounts included, gets the attributes while nothing can reach it
+  // (mount_setattr with AT_RECURSIVE), and only then is it attached on the
+  // mount point (move_mount): never a moment where the bind is writable
+  // or allows set-user-ID, and no path through /proc/self/fd.
+  int tree = open_tree_clone(AT_FDCWD, op.source, 0);
+  if (tree < 0) return errno == ENOSYS ? bind_mount_by_remount(root, op) : -1;
+  if (set_attributes(tree, bind_attributes(op)) != 0) {
+    if (errno == ENOSYS) {
+      close(tree);
+      return bind_mount_by_remount(root, op);
+    }
+    return close_keeping_errno(tree, -1);
+  }
+  int fd = open_mount_point(root, op.dest, op.dest_is_file, op.create_dest);
+  if (fd < 0) return close_keeping_errno(tree, -1);
+  int rc = move_tree(tree, fd);
+  close_keeping_errno(fd, rc);
+  return close_keeping_errno(tree, rc);
 }
 
 int protect(int root, const char* rel, bool is_file) {
   int fd = open_mount_point(root, rel, is_file, false);
   if (fd < 0) return errno == ENOENT ? 0 : -1;
+  const uint64_t attributes =
+      MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
+  int tree = open_tree_clone(fd, "", AT_EMPTY_PATH);
+  if (tree >= 0) {
+    int rc = set_attributes(tree, attributes);
+    if (rc == 0) rc = move_tree(tree, fd);
+    close_keeping_errno(tree, rc);
+    return close_keeping_errno(fd, rc);
+  }
+  if (errno != ENOSYS) return close_keeping_errno(fd, -1);
   char target[40];
   fd_path(target, fd);
   int rc = ::mount(target, target, nullptr, MS_BIND | MS_REC, nullptr);
@@ -178,8 +248,7 @@ int protect(int root, const char* rel, bool is_file) {
   if (rc != 0) return -1;
   fd = open_mount_point(root, rel, is_file, false);
   if (fd < 0) return -1;
-  rc = set_attributes(fd, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
-                              MOUNT_ATTR_NOEXEC);
+  rc = set_attributes(fd, attributes);
   return close_keeping_errno(fd, rc);
 }
 
