@@ -160,12 +160,17 @@ here, before we say we are ready, where the parent's watchdog sees it."
 
 (define (child-exit thunk)
   "Run THUNK in a container's process and exit, never returning to the
-caller's code (whose dynamic extent belongs to the parent)."
+caller's code (whose dynamic extent belongs to the parent).  The process
+ends with _exit once Guile's ports are flushed: exit would run the exit
+handlers of libguile, which abort the process (\"Cannot exit gracefully
+when init is in progress\") when a thread of the parent held Guile's
+initialisation lock at the fork, and the C library's, which belong to the
+parent."
   (catch #t
     (lambda ()
       (thunk)
       (flush-all-ports)
-      (primitive-exit 0))
+      (primitive-_exit 0))
     (lambda (key . args)
       (define (status value)
         (match value
@@ -176,12 +181,12 @@ caller's code (whose dynamic extent belongs to the parent)."
       (if (eq? key 'quit)                       ;(exit N) in THUNK
           (begin
             (false-if-exception (flush-all-ports))
-            (primitive-exit (status args)))
+            (primitive-_exit (status args)))
           (begin
             (false-if-exception
              (print-exception (current-error-port) #f key args))
             (false-if-exception (flush-all-ports))
-            (primitive-exit 1))))))
+            (primitive-_exit 1))))))
 
 ;;;
 ;;; Starting a container from its description.
