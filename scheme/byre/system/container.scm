@@ -406,6 +406,14 @@ default, the current user's).  CONSOLE and STDIO are as for
           #f
           (apply throw args)))))
 
+(define (starting? result)
+  ;; Whether RESULT, a status reply's s-expression, shows a service whose
+  ;; status is `starting'.
+  (match result
+    (('status 'starting) #t)
+    ((head . tail) (or (starting? head) (starting? tail)))
+    (_ #f)))
+
 (define (wait-for-boot pid)
   ;; Return once the init of the container PID has started its services:
   ;; its socket exists, and it answers a first command, which it reads
@@ -424,15 +432,22 @@ services started" '())))
 start its services within ~a seconds" (list (%boot-timeout)))))
           ((and (file-exists? socket) (connect-to-init socket))
            => (lambda (sock)
-                (let ((comm (resolve-interface '(byre build shepherd-comm))))
-                  (dynamic-wind
-                    (const #t)
-                    (lambda ()
-                      ((module-ref comm 'write-command)
-                       ((module-ref comm 'shepherd-command) 'status 'root)
-                       sock)
-                      ((module-ref comm 'read-reply) sock))
-                    (lambda () (close-port sock))))))
+                (let* ((comm (resolve-interface '(byre build shepherd-comm)))
+                       (reply
+                        (dynamic-wind
+                          (const #t)
+                          (lambda ()
+                            ((module-ref comm 'write-command)
+                             ((module-ref comm 'shepherd-command) 'status 'root)
+                             sock)
+                            ((module-ref comm 'read-reply) sock))
+                          (lambda () (close-port sock)))))
+                  ;; A start that waits (for a PID file) lets the init
+                  ;; answer meanwhile: wait until no service is starting.
+                  (when (starting? ((module-ref comm 'reply->sexp)
+                                    reply))
+                    (usleep 20000)
+                    (loop)))))
           (else
            (usleep 20000)
            (loop)))))
