@@ -10,22 +10,12 @@
 
 set -u
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/byre-image.XXXXXX") || exit 1
-chmod 755 "$tmp"
 . "${abs_top_srcdir:-.}/tests/integration/lib.sh"
+scratch image
+chmod 755 "$tmp"
+scratch_store
 top=${abs_top_srcdir:-.}
 config=$top/examples/bare-bones.scm
-
-have () { command -v "$1" >/dev/null 2>&1; }
-
-cleanup () {
-    chmod -R u+w "$tmp" 2>/dev/null
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
-export BYRE_STORE_DIR="$tmp/store" BYRE_STATE_DIR="$tmp/state"
 
 # Errors first.
 run byre system image

@@ -12,6 +12,9 @@ passed=0
 failed=0
 skipped=0
 
+# have PROGRAM: PROGRAM is on PATH.
+have () { command -v "$1" >/dev/null 2>&1; }
+
 # scratch NAME: make the test's own directory, $tmp, and remove it on every
 # exit path (store items in it are read-only: they are made writable
 # first).  A test with more to undo (processes it started, a runtime's

@@ -17,7 +17,6 @@ undo_test () {
     delete_runtime_containers
 }
 scratch oci-config
-have () { command -v "$1" >/dev/null 2>&1; }
 who=root
 [ "$(id -u)" = 0 ] || who=rootless
 schemas=/usr/share/gocode/src/github.com/opencontainers/runtime-spec/schema

@@ -30,7 +30,6 @@ scratch_store
 
 schemas=/usr/share/gocode/src/github.com/opencontainers
 python=/usr/bin/python3
-have () { command -v "$1" >/dev/null 2>&1; }
 
 # A small item made by a gexp: a directory with a file.
 cat > "$tmp/hello.scm" <<'EOF'

@@ -18,19 +18,11 @@
 
 set -u
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/byre-system-container-examples.XXXXXX") || exit 1
-chmod 755 "$tmp"
 . "${abs_top_srcdir:-.}/tests/integration/lib.sh"
+scratch system-container-examples
+chmod 755 "$tmp"
+scratch_store
 top=${abs_top_srcdir:-.}
-
-cleanup () {
-    chmod -R u+w "$tmp" 2>/dev/null
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
-export BYRE_STORE_DIR="$tmp/store" BYRE_STATE_DIR="$tmp/state"
 
 if [ "$(id -u)" != 0 ] && ! grep -q "^$(id -un):" /etc/subuid 2>/dev/null; then
     skip "system containers: $(id -un) has no range in /etc/subuid, which \
