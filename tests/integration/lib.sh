@@ -59,6 +59,29 @@ wait_for () {
     done
 }
 
+# run_runtime RUNTIME BUNDLE ID: `RUNTIME run' (crun or runc) of the OCI
+# bundle BUNDLE as container ID, with its state under $tmp/RUNTIME-state
+# (unprivileged: $tmp/xdg as its runtime directory), judged like `run'.
+# ID is added to $containers_started for delete_runtime_containers.  crun
+# refuses this machine's hybrid cgroup layout unless the cgroup v2 mount
+# is hidden, which only root can do (a private mount namespace).
+run_runtime () {
+    runtime=$1 bundle=$2 id=$3
+    containers_started="${containers_started:-} $id"
+    if [ "$(id -u)" = 0 ]; then
+        unshare -m sh -c '
+            mount --make-rprivate /
+            if mountpoint -q /sys/fs/cgroup/unified; then umount /sys/fs/cgroup/unified; fi
+            exec "$@"' "$runtime" \
+            "$runtime" --root "$tmp/$runtime-state" run --bundle "$bundle" "$id" \
+            >"$tmp/out" 2>"$tmp/err" </dev/null
+    else
+        XDG_RUNTIME_DIR=$tmp/xdg "$runtime" --root "$tmp/$runtime-state" \
+            run --bundle "$bundle" "$id" >"$tmp/out" 2>"$tmp/err" </dev/null
+    fi
+    status=$?
+}
+
 # scratch_store: byre's store and state directory inside $tmp, for every
 # command the test runs.
 scratch_store () {

@@ -117,27 +117,10 @@ run jq -r '.linux.seccomp.syscalls[] | select(.names | index("clone3")) | .errno
     "$tmp/limited/config.json"
 check "config.json: clone3 fails with ENOSYS, as in byre's filter" 0 out 38
 
-run_runtime () {
-    runtime=$1 bundle=$2
-    id=byre-oci-config-$$-$runtime-$(basename "$bundle")
-    containers_started="$containers_started $id"
-    if [ "$who" = root ]; then
-        unshare -m sh -c '
-            mount --make-rprivate /
-            if mountpoint -q /sys/fs/cgroup/unified; then umount /sys/fs/cgroup/unified; fi
-            exec "$@"' "$runtime" \
-            "$runtime" --root "$tmp/$runtime-state" run --bundle "$bundle" "$id" \
-            >"$tmp/out" 2>"$tmp/err" </dev/null
-    else
-        XDG_RUNTIME_DIR=$tmp/xdg "$runtime" --root "$tmp/$runtime-state" \
-            run --bundle "$bundle" "$id" >"$tmp/out" 2>"$tmp/err" </dev/null
-    fi
-    status=$?
-}
 mkdir -p "$tmp/xdg" && chmod 700 "$tmp/xdg"
 for runtime in runc crun; do
     if ! have $runtime; then skip "$runtime (not installed)"; continue; fi
-    run_runtime $runtime "$tmp/limited"
+    run_runtime $runtime "$tmp/limited" byre-oci-config-$$-$runtime-limited
     if [ "$who" = rootless ] && [ $runtime = crun ] \
        && grep -q "hybrid mode not supported" "$tmp/err"; then
         skip "$runtime, rootless (crun refuses this machine's hybrid cgroup layout)"
@@ -163,7 +146,7 @@ for runtime in runc crun; do
         else fail "$runtime: the pids limit holds, $who" "forks: $forks"; fi
     fi
     # The control: without the filter and limits, the probe gets through.
-    run_runtime $runtime "$tmp/open"
+    run_runtime $runtime "$tmp/open" byre-oci-config-$$-$runtime-open
     check "$runtime control: unshare(CLONE_NEWUSER) allowed without the filter, $who" 0 \
           out "unshare-user: allowed"
     check "$runtime control: clone3 reaches the kernel without the filter, $who" 0 \

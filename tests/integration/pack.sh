@@ -319,31 +319,12 @@ else
     skip "bundle: schema validation (python3-jsonschema or the runtime-spec schemas missing)"
 fi
 
-# crun refuses this machine's hybrid cgroup layout unless the cgroup v2
-# mount is hidden, which only root can do (a private mount namespace).
-run_runtime () {
-    runtime=$1
-    id=byre-pack-test-$$-$runtime
-    containers_started="$containers_started $id"
-    if [ "$(id -u)" = 0 ]; then
-        unshare -m sh -c '
-            mount --make-rprivate /
-            if mountpoint -q /sys/fs/cgroup/unified; then umount /sys/fs/cgroup/unified; fi
-            exec "$@"' "$runtime" \
-            "$runtime" --root "$tmp/$runtime-state" run --bundle "$bundle" "$id" \
-            >"$tmp/out" 2>"$tmp/err" </dev/null
-    else
-        XDG_RUNTIME_DIR=$tmp/xdg "$runtime" --root "$tmp/$runtime-state" \
-            run --bundle "$bundle" "$id" >"$tmp/out" 2>"$tmp/err" </dev/null
-    fi
-    status=$?
-}
 mkdir -p "$tmp/xdg" && chmod 700 "$tmp/xdg"
 who=root
 [ "$(id -u)" = 0 ] || who=rootless
 for runtime in crun runc; do
     if ! have $runtime; then skip "bundle: $runtime run (no $runtime)"; continue; fi
-    run_runtime $runtime
+    run_runtime $runtime "$bundle" byre-pack-test-$$-$runtime
     if [ $status = 0 ] && grep -q "Hello from the bundle" "$tmp/out"; then
         pass "bundle: $runtime run, $who"
     elif [ "$who" = rootless ] && [ $runtime = crun ] \
