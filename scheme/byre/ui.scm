@@ -29,6 +29,10 @@
             call-with-error-handling
             split-options
             parse-command-options
+            load-path-option
+            apply-load-paths
+            verbosity-option
+            quiet-option
             %usage-error-status))
 
 ;;; Commentary:
@@ -301,6 +305,48 @@ usage error pointing to the help of COMMAND, a string."
 exits."
   (option '(#\V "version") #f #f
           (lambda _ (show-version command) (exit 0))))
+
+;; The options that the building commands (eval, build, pack, system,
+;; system image) share, with one spelling, one check and one message.
+
+(define (load-path-option)
+  "Return a -L/--load-path=DIR option that records DIR under the key
+load-path of the options; apply-load-paths then puts it on the search path."
+  (option '(#\L "load-path") #t #f
+          (lambda (opt name arg result)
+            (alist-cons 'load-path arg result))))
+
+(define (apply-load-paths opts)
+  "Put the directories of the load-path entries of OPTS, an option alist
+from parse-command-options, in front of %load-path and %load-compiled-path,
+the directory given last in front, as Guix does.  Return unspecified."
+  (for-each (lambda (directory)
+              (set! %load-path (cons directory %load-path))
+              (set! %load-compiled-path (cons directory %load-compiled-path)))
+            (reverse (filter-map (match-lambda
+                                   (('load-path . directory) directory)
+                                   (_ #f))
+                                 opts))))
+
+(define (verbosity-option command)
+  "Return a -v/--verbosity=LEVEL option of COMMAND, a string such as
+\"pack\": LEVEL, a natural number, is recorded under the key verbosity; any
+other LEVEL is a usage error of COMMAND."
+  (option '(#\v "verbosity") #t #f
+          (lambda (opt name arg result)
+            (match (string->number arg)
+              ((? (lambda (n) (and (exact-integer? n) (>= n 0))) level)
+               (alist-cons 'verbosity level result))
+              (_ (usage-error (format #f "invalid verbosity level '~a'" arg)
+                              #:command command
+                              #:hint "give 0 (quiet), 1 (a line per build) \
+or 2 (the build logs too)"))))))
+
+(define (quiet-option)
+  "Return a -q/--quiet option, the same as --verbosity=0."
+  (option '(#\q "quiet") #f #f
+          (lambda (opt name arg result)
+            (alist-cons 'verbosity 0 result))))
 
 
 ;;;

@@ -110,6 +110,26 @@ run byre gc -C 99999999999999999999T
 check "an absurd size is a usage error" 2 err "invalid amount of storage '99999999999999999999T'"
 run byre build -v x -e '(plain-file "a" "b")'
 check "a bad verbosity" 2 err "invalid verbosity level 'x'"
+# Every building command spells -v, -q and -L alike (one definition in
+# (byre ui)); the error names the command whose help to read.
+for command in "eval" "pack" "system build" "system image"; do
+    run byre $command -v -1 "$tmp/nothing.scm"
+    check "byre $command: a negative verbosity" 2 \
+          err "invalid verbosity level '-1'" \
+          err "hint: give 0 (quiet), 1 (a line per build) or 2" \
+          err "Try 'byre ${command%% *}"
+done
+run byre build -v 3 -L 2>/dev/null
+check "-L without its directory" 2 err "requires an argument"
+# -L: the directory given last comes first on the search path, as in Guix.
+mkdir -p "$tmp/first/order" "$tmp/second/order"
+printf '(define-module (order which) #:export (which))\n(define which "%s")\n' \
+       first >"$tmp/first/order/which.scm"
+printf '(define-module (order which) #:export (which))\n(define which "%s")\n' \
+       second >"$tmp/second/order/which.scm"
+run byre build -L "$tmp/first" -L "$tmp/second" \
+    -e '(begin (use-modules (order which)) (plain-file which "x"))'
+check "-L: the directory given last wins" 0 out "second"
 
 # No colour unless on a terminal; NO_COLOR is honoured (colours need a
 # terminal, which `script' gives where it is installed).

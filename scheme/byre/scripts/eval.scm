@@ -94,32 +94,6 @@ absolute file name" option value what name)
                    #:command command))
     (make-file-system-mapping source target writable?)))
 
-(define (load-path-option)
-  ;; -L DIR, as guix: DIR is put in front of the module search path.
-  (option '(#\L "load-path") #t #f
-          (lambda (opt name arg result)
-            (alist-cons 'load-path arg result))))
-
-(define (apply-load-paths opts)
-  ;; The -L directories of OPTS, first given first.
-  (for-each (lambda (directory)
-              (set! %load-path (cons directory %load-path))
-              (set! %load-compiled-path (cons directory %load-compiled-path)))
-            (filter-map (match-lambda
-                          (('load-path . directory) directory)
-                          (_ #f))
-                        opts)))
-
-(define (verbosity-option)
-  (option '(#\v "verbosity") #t #f
-          (lambda (opt name arg result)
-            (match (string->number arg)
-              ((? (lambda (n) (and (integer? n) (exact? n) (>= n 0))) level)
-               (alist-cons 'verbosity level result))
-              (_ (usage-error (format #f "invalid verbosity level '~a'" arg)
-                              #:hint "give 0 (quiet), 1 (a line per build) \
-or 2 (the build logs too)"))))))
-
 (define (file-option)
   ;; -f FILE, as `guix build -f': the same as FILE given as an operand.
   (option '(#\f "file") #t #f
@@ -165,7 +139,7 @@ Example:
                   (alist-cons 'expression arg result)))
         (file-option)
         (load-path-option)
-        (verbosity-option)
+        (verbosity-option "eval")
         (option '("share") #t #f
                 (lambda (opt name arg result)
                   (alist-cons 'mapping (mapping-argument arg #t "eval")
@@ -278,10 +252,8 @@ Example:
                   (alist-cons 'expression arg result)))
         (file-option)
         (load-path-option)
-        (verbosity-option)
-        (option '(#\q "quiet") #f #f
-                (lambda (opt name arg result)
-                  (alist-cons 'verbosity 0 result)))
+        (verbosity-option "build")
+        (quiet-option)
         (option '(#\r "root") #t #f
                 (lambda (opt name arg result)
                   (alist-cons 'root arg result)))

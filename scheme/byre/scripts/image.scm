@@ -77,18 +77,8 @@ Example:
         (option '(#\r "root") #t #f
                 (lambda (opt name arg result)
                   (alist-cons 'root arg result)))
-        (option '(#\L "load-path") #t #f
-                (lambda (opt name arg result)
-                  (set! %load-path (cons arg %load-path))
-                  (set! %load-compiled-path (cons arg %load-compiled-path))
-                  result))
-        (option '(#\v "verbosity") #t #f
-                (lambda (opt name arg result)
-                  (match (string->number arg)
-                    ((? (lambda (n) (and (exact-integer? n) (>= n 0))) n)
-                     (alist-cons 'verbosity n result))
-                    (_ (usage-error (format #f "invalid verbosity level '~a'" arg)
-                                    #:command "system image")))))
+        (load-path-option)
+        (verbosity-option "system image")
         (option '(#\h "help") #f #f
                 (lambda _ (show-image-help) (exit 0)))))
 
@@ -111,6 +101,7 @@ Example:
     (when (and (pair? ports) (not (assq-ref opts 'kube)))
       (usage-error "--port is for --kube" #:command "system image"
                    #:hint "add --kube=pod.json"))
+    (apply-load-paths opts)
     (match operands
       ((file)
        (let ((os (call-with-error-handling

@@ -164,19 +164,9 @@ of 2 or more" arg)
         (option '(#\r "root") #t #f
                 (lambda (opt name arg result)
                   (alist-cons 'root arg result)))
-        (option '(#\L "load-path") #t #f
-                (lambda (opt name arg result)
-                  (alist-cons 'load-path arg result)))
-        (option '(#\v "verbosity") #t #f
-                (lambda (opt name arg result)
-                  (match (string->number arg)
-                    ((? (lambda (n) (and (exact-integer? n) (>= n 0))) n)
-                     (alist-cons 'verbosity n result))
-                    (_ (usage-error (format #f "invalid verbosity level '~a'" arg)
-                                    #:command "pack")))))
-        (option '(#\q "quiet") #f #f
-                (lambda (opt name arg result)
-                  (alist-cons 'verbosity 0 result)))
+        (load-path-option)
+        (verbosity-option "pack")
+        (quiet-option)
         (option '(#\h "help") #f #f
                 (lambda _ (show-pack-help) (exit 0)))
         (option '(#\V "version") #f #f
@@ -257,10 +247,7 @@ Guix's usual modules."
   (let-values (((opts operands)
                 (parse-command-options args %pack-options %default-options
                                        #:command "pack")))
-    (for-each (lambda (directory)
-                (set! %load-path (cons directory %load-path))
-                (set! %load-compiled-path (cons directory %load-compiled-path)))
-              (reverse (all 'load-path opts)))
+    (apply-load-paths opts)
     (call-with-error-handling
      (lambda ()
        (let-values (((object provenance) (objects-to-pack opts operands)))

@@ -84,9 +84,7 @@ Examples:
   (show-bug-report-information))
 
 (define %options
-  (list (option '(#\L "load-path") #t #f
-                (lambda (opt name arg result)
-                  (alist-cons 'load-path arg result)))
+  (list (load-path-option)
         (option '(#\r "root") #t #f
                 (lambda (opt name arg result)
                   (alist-cons 'root arg result)))
@@ -96,18 +94,8 @@ Examples:
         (option '(#\d "derivation") #f #f
                 (lambda (opt name arg result)
                   (alist-cons 'derivation? #t result)))
-        (option '(#\v "verbosity") #t #f
-                (lambda (opt name arg result)
-                  (match (string->number arg)
-                    ((? (lambda (n) (and (exact-integer? n) (>= n 0))) level)
-                     (alist-cons 'verbosity level result))
-                    (_ (usage-error (format #f "invalid verbosity level '~a'"
-                                            arg)
-                                    #:command "system"
-                                    #:hint "give 0, 1 or 2")))))
-        (option '(#\q "quiet") #f #f
-                (lambda (opt name arg result)
-                  (alist-cons 'verbosity 0 result)))
+        (verbosity-option "system")
+        (quiet-option)
         (option '(#\N "network") #f #f
                 (lambda (opt name arg result)
                   (alist-cons 'network? #t result)))
@@ -193,15 +181,6 @@ operating system" (list file (if (unspecified? value)
      (format (current-error-port)
              "byre: note: a system container leaves out~{~%  ~a~}~%"
              notes))))
-
-(define (apply-load-paths opts)
-  (for-each (lambda (directory)
-              (set! %load-path (cons directory %load-path))
-              (set! %load-compiled-path (cons directory %load-compiled-path)))
-            (filter-map (match-lambda
-                          (('load-path . directory) directory)
-                          (_ #f))
-                        (reverse opts))))
 
 (define (register-root store root item)
   ;; ROOT, a file name, as a link to ITEM and an indirect root.
