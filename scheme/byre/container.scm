@@ -125,16 +125,19 @@ and started again by this process."
 
 (define (call-with-temporary-root proc)
   "Call PROC with the directory on which containers mount their root: an
-empty directory of this process's own, which a container covers with its
+empty directory, TMPDIR/byre-root-UID, which a container covers with its
 tmpfs only in its own mount namespace, so the host always sees it empty
-and containers can share it.  It is removed when this process exits."
+and every container of the user can share it.  It is kept; where that name
+is taken by anything but the user's private directory, the process uses one
+of its own, removed when it exits."
   (proc (%container-root-directory)))
 
 (define (release-container-root)
   "Remove the empty directory on which this process's containers mount
-their root, if this process made it.  A process about to exec calls this
-first, since its exit handlers, which remove it otherwise, will not run; a
-later container makes a new one.  Return unspecified."
+their root, if this process made one of its own (the user's shared
+TMPDIR/byre-root-UID stays).  A process about to exec calls this first,
+since its exit handlers, which remove it otherwise, will not run; a later
+container chooses again.  Return unspecified."
   (%release-container-root-directory))
 
 

@@ -102,9 +102,10 @@ BYRE_DEFINE(wait_process, "%wait-process", 1, 0, 0, (SCM pid),
 #undef FUNC_NAME
 
 BYRE_DEFINE(container_root_directory, "%container-root-directory", 0, 0, 0, (),
-            "Return the empty directory on which containers mount their root, "
-            "made under TMPDIR (or /tmp) on first use and removed when this "
-            "process exits.")
+            "Return the empty directory on which containers mount their root: "
+            "TMPDIR/byre-root-UID (TMPDIR or /tmp), one per user, made on first "
+            "use and kept; where that name is not the user's private directory, "
+            "one of this process's own, removed when it exits.")
 #define FUNC_NAME "%container-root-directory"
 {
   // Copied to a plain buffer: the allocation of the result must not
@@ -123,8 +124,8 @@ BYRE_DEFINE(container_root_directory, "%container-root-directory", 0, 0, 0, (),
 BYRE_DEFINE(release_container_root_directory, "%release-container-root-directory", 0, 0,
             0, (),
             "Remove the directory of %container-root-directory if this process "
-            "made it, as a process about to exec must: its exit handlers will "
-            "not run.  Return unspecified.")
+            "made one of its own, as a process about to exec must: its exit "
+            "handlers will not run.  Return unspecified.")
 #define FUNC_NAME "%release-container-root-directory"
 {
   container::release_root_directory();

@@ -567,10 +567,11 @@
                       (= ECHILD (errno-of (lambda () (waitpid WAIT_ANY WNOHANG)))))
                 '(descriptors mounts files processes))))
 
-(skip-unless supported? "no user namespaces")
-(test-assert "the root directory goes when its process exits"
-  (let* ((dir (temporary-directory))
-         (script (string-append dir "/script.scm")))
+(define (root-directory-in tmpdir)
+  ;; The root directory a fresh guile with TMPDIR set to TMPDIR chooses,
+  ;; after starting one container, and whether it still exists once that
+  ;; process has exited.
+  (let ((script (string-append tmpdir "/../script.scm")))
     (call-with-output-file script
       (lambda (port)
         (write '(begin
@@ -579,14 +580,73 @@
                   (call-with-container '() (lambda () (primitive-exit 0)))
                   (exit 0))
                port)))
-    (let* ((pipe ((@ (ice-9 popen) open-pipe*) OPEN_READ
-                  "guile" "--no-auto-compile" script))
+    (let* ((pipe (with-environment-variable "TMPDIR" tmpdir
+                   (lambda ()
+                     ((@ (ice-9 popen) open-pipe*) OPEN_READ
+                      "guile" "--no-auto-compile" script))))
            (root (read-line pipe)))
       ((@ (ice-9 popen) close-pipe) pipe)
+      (delete-file script)
+      root)))
+
+(define (with-environment-variable name value thunk)
+  (let ((old (getenv name)))
+    (dynamic-wind
+      (lambda () (setenv name value))
+      thunk
+      (lambda () (if old (setenv name old) (unsetenv name))))))
+
+(skip-unless supported? "no user namespaces")
+(test-assert "the root directory is one per user, kept empty, never one per process"
+  ;; Two processes, one after the other, use TMPDIR/byre-root-UID; it stays
+  ;; (nothing per process is left behind, whatever way a process ends) and
+  ;; is private to the user.
+  (let* ((dir (temporary-directory))
+         (tmpdir (string-append dir "/tmp")))
+    (mkdir tmpdir)
+    (let* ((first (root-directory-in tmpdir))
+           (second (root-directory-in tmpdir))
+           (expected (string-append tmpdir "/byre-root-"
+                                    (number->string (geteuid))))
+           (result (and (equal? first expected)
+                        (equal? second expected)
+                        (equal? '("." "..") (scandir expected))
+                        (= #o700 (logand #o777 (stat:perms (stat expected))))
+                        (equal? '("." ".." "byre-root-0")
+                                (map (lambda (name)
+                                       (if (string-prefix? "byre-root-" name)
+                                           "byre-root-0"
+                                           name))
+                                     (scandir tmpdir))))))
       (delete-recursively dir)
-      (and (string? root)
-           (string-prefix? "/" root)
-           (not (file-exists? root))))))
+      result)))
+
+(skip-unless supported? "no user namespaces")
+(test-assert "a planted root directory name is not used"
+  ;; Where TMPDIR/byre-root-UID is a symbolic link, or a directory others
+  ;; may write, the process makes one of its own, removes it when it exits,
+  ;; and leaves the planted one and what it points to alone.
+  (let* ((dir (temporary-directory))
+         (uid (number->string (geteuid)))
+         (link-tmp (string-append dir "/link"))
+         (open-tmp (string-append dir "/open"))
+         (target (string-append dir "/target")))
+    (for-each mkdir (list link-tmp open-tmp target))
+    (symlink target (string-append link-tmp "/byre-root-" uid))
+    (mkdir (string-append open-tmp "/byre-root-" uid))
+    (chmod (string-append open-tmp "/byre-root-" uid) #o777)
+    (let* ((via-link (root-directory-in link-tmp))
+           (via-open (root-directory-in open-tmp))
+           (result
+            (and (string-prefix? (string-append link-tmp "/byre-root.") via-link)
+                 (string-prefix? (string-append open-tmp "/byre-root.") via-open)
+                 (not (file-exists? via-link))
+                 (not (file-exists? via-open))
+                 (eq? 'symlink
+                      (stat:type (lstat (string-append link-tmp "/byre-root-" uid))))
+                 (equal? '("." "..") (scandir target)))))
+      (delete-recursively dir)
+      result)))
 
 ;;;
 ;;; <container-spec>: the one description.
