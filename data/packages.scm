@@ -24,13 +24,16 @@
 ;;;   (search-paths (VARIABLE DIRECTORY ...) ...)
 ;;;       what a profile holding the package sets, as Guix's
 ;;;       `native-search-paths': VARIABLE lists the profile's DIRECTORYs.
+;;;   (byre)
+;;;       for a package with no Debian equivalent that byre itself stands
+;;;       for (Guix's guix and shepherd): its version is byre's.
 ;;;
 ;;; Sorted by module, then by variable.
 
 (admin inetutils "inetutils" ("inetutils-syslogd")
        (relocate ("libexec/syslogd" "/usr/sbin/syslogd")))
 (admin shadow "shadow" ("passwd" "login"))
-(admin shepherd "shepherd" ())             ; not in Debian 12: byre has its own init
+(admin shepherd "shepherd" () (byre))      ; not in Debian 12: byre has its own init
 (admin sudo "sudo" ("sudo"))
 (admin net-tools "net-tools" ("net-tools"))
 
@@ -70,6 +73,11 @@
 (disk fdisk "fdisk" ("fdisk"))
 (disk parted "parted" ("parted"))
 
+(emacs emacs "emacs" ("emacs-gtk" "emacs-common" "emacs-bin-common"))
+
+(emacs-xyz emacs-desktop-environment "emacs-desktop-environment" ()) ; not in Debian 12
+(emacs-xyz emacs-exwm "emacs-exwm" ("elpa-exwm"))
+
 (fonts font-bitstream-vera "font-bitstream-vera" ("ttf-bitstream-vera"))
 
 (gawk gawk "gawk" ("gawk"))
@@ -97,7 +105,7 @@
 
 (nvi nvi "nvi" ("nvi"))
 
-(package-management guix "guix" ())       ; not in Debian 12: byre has its own store
+(package-management guix "guix" () (byre)) ; not in Debian 12: byre has its own store
 
 (perl perl "perl" ("perl" "perl-base" "perl-modules-5.36"))
 
@@ -134,4 +142,7 @@
 (wm i3-wm "i3-wm" ("i3-wm"))
 (wm i3status "i3status" ("i3status"))
 
+(xorg xf86-video-qxl "xf86-video-qxl" ("xserver-xorg-video-qxl"))
 (xorg xorg-server "xorg-server" ("xserver-xorg-core"))
+(xorg xrandr "xrandr" ("x11-xserver-utils"))
+(xorg xterm "xterm" ("xterm"))

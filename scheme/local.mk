@@ -127,6 +127,8 @@ FACADE_PACKAGE_MODULES =			\
   modules/gnu/packages/compression.scm		\
   modules/gnu/packages/curl.scm		\
   modules/gnu/packages/disk.scm		\
+  modules/gnu/packages/emacs.scm		\
+  modules/gnu/packages/emacs-xyz.scm		\
   modules/gnu/packages/fonts.scm		\
   modules/gnu/packages/gawk.scm		\
   modules/gnu/packages/guile.scm		\

@@ -34,6 +34,7 @@
             host-package-location
             host-package-version
             host-package-available?
+            host-package-problems
 
             package?
             package-name
@@ -126,13 +127,15 @@ under /etc/alternatives whose choice is one of its files."
 
 
 (define-record-type <host-package>
-  (make-host-package name debian relocations data search-paths location)
+  (make-host-package name debian relocations data search-paths version
+                     location)
   host-package?
   (name         host-package-name)            ;string: Guix's name
   (debian       host-package-debian-packages) ;list of "NAME" or "NAME:ARCH"
   (relocations  host-package-relocations)     ;list of (ITEM-FILE HOST-FILE)
   (data         host-package-data-directories);list of host directories
   (search-paths host-package-search-paths)    ;list of (VARIABLE DIR ...)
+  (version      host-package-own-version)     ;string or #f: see host-package
   (location     host-package-location))       ;source properties or #f
 
 (define* (host-package debian
@@ -142,6 +145,7 @@ under /etc/alternatives whose choice is one of its files."
                        (relocations '())
                        (data-directories '())
                        (search-paths '())
+                       version
                        location)
   "Return a host package standing for the Debian package DEBIAN (\"NAME\" or
 \"NAME:ARCH\") and ALSO, a list of further Debian packages, all of which
@@ -153,10 +157,21 @@ lists file by file; those that exist are bound whole.  SEARCH-PATHS is a
 list of (VARIABLE DIRECTORY ...), the environment variables a profile
 holding it sets.  LOCATION, source properties, is where it was defined,
 for error messages.  DEBIAN may be #f: the package has no Debian
-equivalent, and using it is an error."
+equivalent, and using it is an error.  VERSION, a string, is the version of
+such a package when byre itself stands for it (Guix's guix and shepherd
+packages: byre's store and init); a package with Debian packages has the
+version of the first one."
+  (when (and version debian)
+    (raise-exception
+     (make-user-error "host package ~a: a version is given only to a package \
+with no Debian equivalent" (list name)
+                      #:location location
+                      #:hint "leave #:version out: the version is the \
+installed Debian package's")))
   (make-host-package name
                      (if debian (cons debian also) also)
-                     relocations data-directories search-paths location))
+                     relocations data-directories search-paths version
+                     location))
 
 (define (dpkg-base-name spec)
   (match (string-index spec #\:)
@@ -181,16 +196,28 @@ packages is installed."
 
 (define (host-package-version package)
   "Return the version of PACKAGE: the Debian version of its first Debian
-package, or #f when that package is not installed."
+package, or #f when that package is not installed; for a package byre
+itself stands for, byre's version (see host-package)."
   (match (host-package-debian-packages package)
     ((first . _)
      (match (dpkg-package first)
        ((? dpkg-package? pkg)
         (and (dpkg-package-installed? pkg) (dpkg-package-version pkg)))
        (#f #f)))
-    (() #f)))
+    (() (host-package-own-version package))))
 
-(define package-version host-package-version)
+(define (package-version package)
+  "Return the version of PACKAGE, a string, as Guix's package-version does:
+see host-package-version.  Raise an error condition, with the fix, when the
+version is not known: PACKAGE's Debian package is not installed, or it has
+no Debian equivalent."
+  (or (host-package-version package)
+      (match (host-package-problems package)
+        ((problem . _) (raise-exception problem))
+        (()
+         (raise-exception
+          (make-user-error "~a: no version is known" (list (host-package-name package))
+                           #:location (host-package-location package)))))))
 
 
 ;;;

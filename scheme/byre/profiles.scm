@@ -75,7 +75,9 @@
 
 (define* (package->manifest-entry package #:optional (output "out"))
   "Return a manifest entry for OUTPUT of PACKAGE, a host package."
-  (make-manifest-entry (package-name package) (package-version package)
+  ;; host-package-version, not package-version: a package the host lacks
+  ;; is reported with the others when the profile is lowered.
+  (make-manifest-entry (package-name package) (host-package-version package)
                        output package (package-search-paths package)))
 
 (define (packages->manifest packages)

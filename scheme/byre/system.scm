@@ -28,6 +28,9 @@
   #:use-module (byre system uuid)
   #:use-module (byre system base-file-systems)
   #:use-module (byre system profile)
+  #:use-module ((byre packages)
+                #:select (host-package? host-package-debian-packages
+                          host-package-problems))
   #:use-module (srfi srfi-1)
   #:use-module (srfi srfi-34)
   #:use-module (srfi srfi-35)
@@ -575,17 +578,50 @@ services it leaves out: what `byre system' says once."
                                   entry))
                             notes)))))))))))
 
+(define (operating-system-package-problems os)
+  ;; The error conditions of OS's host packages that the host lacks.  Those
+  ;; with no Debian equivalent are not among them: the profile leaves them
+  ;; out, with a warning.
+  (append-map (lambda (package)
+                (if (and (host-package? package)
+                         (pair? (host-package-debian-packages package)))
+                    (host-package-problems package)
+                    '()))
+              (operating-system-packages os)))
+
 (define (assert-container-capable os)
+  ;; The one list of what OS needs and cannot have here: its services and
+  ;; fields a container cannot provide, and then, in the same list, the
+  ;; Debian packages the host lacks for its packages.
   (match (operating-system-container-limitations os)
     (() #t)
     (items
-     (raise (make-compound-condition
-             (make-condition &container-limitation-error 'items items)
-             (make-user-error "a container on this host cannot provide what \
-this system needs:~{~%  ~a~}" (list items)
-                              #:location (operating-system-location os)
-                              #:hint "remove these services (or the \
-fields) from the declaration, or run it on a machine with Guix"))))))
+     (let* ((problems (operating-system-package-problems os))
+            (installs (delete-duplicates
+                       (filter-map (lambda (c)
+                                     (and (fix-hint? c)
+                                          (string-prefix? "apt-get install "
+                                                          (condition-fix-hint c))
+                                          (string-drop (condition-fix-hint c)
+                                                       (string-length
+                                                        "apt-get install "))))
+                                   problems))))
+       (raise (make-compound-condition
+               (make-condition &container-limitation-error 'items items)
+               (make-user-error "a container on this host cannot provide what \
+this system needs:~{~%  ~a~}" (list (append items
+                                      (map (lambda (c)
+                                             (format #f "~@[~a: ~]~a"
+                                                     (and (error-location? c)
+                                                          (location->string
+                                                           (error-location c)))
+                                                     (condition-message c)))
+                                           problems)))
+                                #:location (operating-system-location os)
+                                #:hint (format #f "remove these services (or \
+the fields) from the declaration, or run it on a machine with Guix~@[; \
+install the missing Debian packages with `apt-get install ~{~a~^ ~}'~]"
+                                               (and (pair? installs) installs)))))))))
 
 
 ;;;

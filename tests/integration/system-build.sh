@@ -102,22 +102,36 @@ check "modify-services names a service that is not there" 1 \
 # As Guix's lightweight-desktop.tmpl: its package modules load, and the
 # desktop services are refused in one list, at the declaration's place.
 cat >"$tmp/desktop.scm" <<'SCM'
-(use-modules (gnu) (gnu system nss))
+(use-modules (gnu) (gnu system nss) (guix))
 (use-service-modules desktop)
-(use-package-modules bootloaders certs ratpoison suckless wm)
+(use-package-modules bootloaders certs emacs emacs-xyz package-management
+                     ratpoison suckless wm xorg)
 (operating-system
   (host-name "antelope")
+  (label (string-append "GNU Guix " (package-version guix)))
   (bootloader (bootloader-configuration (bootloader grub-efi-bootloader)))
   (file-systems %base-file-systems)
-  (packages (append (list ratpoison i3-wm i3status dmenu nss-certs)
+  (packages (append (list ratpoison i3-wm i3status dmenu nss-certs
+                          emacs emacs-exwm xterm)
                     %base-packages))
   (services %desktop-services)
   (name-service-switch %mdns-host-lookup-nss))
 SCM
 run byre system build -n "$tmp/desktop.scm"
 check "desktop services: one list of what a container cannot provide" 1 \
-      err "desktop.scm:4:0: error: a container on this host cannot provide" \
+      err "desktop.scm:5:0: error: a container on this host cannot provide" \
       err "gdm (" err "elogind (" err "pulseaudio ("
+# The packages the host lacks are in the same list, and the hint installs
+# them all (none of these is in debian-packages).
+for p in xterm:xterm emacs:emacs-gtk emacs-exwm:elpa-exwm; do
+    if dpkg-query -W -f '${Status}' "${p#*:}" 2>/dev/null | grep -q "ok installed"; then
+        skip "desktop: ${p#*:} is installed here, so it is not reported"
+    else
+        check "desktop: ${p%%:*} is in the list, its Debian package named" 1 \
+              err "${p%%:*} needs the Debian package ${p#*:}, which is not installed" \
+              err "install the missing Debian packages with" err " ${p#*:}"
+    fi
+done
 check_not "desktop services: no backtrace" err "Backtrace"
 
 summary system-build

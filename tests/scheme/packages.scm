@@ -190,6 +190,28 @@
   (string-contains (error-text (lambda () (specification->package "coreutils@0.1")))
                    "the installed version is"))
 
+(test-equal "package-version: the installed Debian version, byre's for what byre stands for"
+  (list (dpkg-package-version (dpkg-package "coreutils")) %byre-version %byre-version)
+  (list (package-version coreutils) (package-version shepherd)
+        (package-version (specification->package "guix"))))
+
+(test-assert "package-version: a package not installed is an error with the fix"
+  (let ((text (error-text
+               (lambda ()
+                 (package-version (host-package "byre-test-absent-package"
+                                                #:name "absent"))))))
+    (and (string-contains text "absent needs the Debian package \
+byre-test-absent-package, which is not installed")
+         (string-contains text "apt-get install byre-test-absent-package"))))
+
+(test-equal "host-package-version: #f for a package not installed"
+  #f
+  (host-package-version (host-package "byre-test-absent-package")))
+
+(test-assert "host-package: #:version only for a package with no Debian equivalent"
+  (string-contains (error-text (lambda () (host-package "coreutils" #:version "1")))
+                   "a version is given only to a package with no Debian equivalent"))
+
 (test-equal "use-package-modules"
   openssh
   (let ((module (make-fresh-user-module)))

@@ -78,6 +78,8 @@ relative file name to an absolute host file name" i h)))
                    `(#:data-directories ,dirs))
                   (('search-paths ((? string? vars) (? string? dirs) ...) ...)
                    `(#:search-paths ,(map cons vars dirs)))
+                  (('byre)
+                   `(#:version ,%byre-version))
                   (option
                    (table-error location "~s: unknown option" option)))
                 options))
