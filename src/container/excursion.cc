@@ -448,7 +448,7 @@ Forked excursion_fork(pid_t target) {
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, nullptr);
     GC_atfork_child();
-    unlock_fork_guard();
+    unlock_fork_guard(true);
     // Before joining: nothing in the container may ptrace this process or
     // read its descriptors and memory through /proc.
     prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
@@ -484,7 +484,7 @@ Forked excursion_fork(pid_t target) {
   }
   int fork_error = errno;
   GC_atfork_parent();
-  unlock_fork_guard();
+  unlock_fork_guard(false);
   child_end = Fd();
   if (first < 0)
     throw std::system_error(fork_error, std::generic_category(), "fork");

@@ -295,7 +295,7 @@ extern "C" void exit_on_signal(int sig) { _exit(128 + sig); }
 Plan::State paused_state;
 
 void (*fork_guard_lock)() = nullptr;
-void (*fork_guard_unlock)() = nullptr;
+void (*fork_guard_unlock)(bool) = nullptr;
 
 }  // namespace
 
@@ -322,7 +322,7 @@ static void let_child_go(int channel, pid_t pid, const ContainerSpec& spec,
 
 // ---------------------------------------------------------------------------
 
-void set_fork_guard(void (*lock)(), void (*unlock)()) {
+void set_fork_guard(void (*lock)(), void (*unlock)(bool)) {
   fork_guard_lock = lock;
   fork_guard_unlock = unlock;
 }
@@ -331,8 +331,8 @@ void lock_fork_guard() {
   if (fork_guard_lock) fork_guard_lock();
 }
 
-void unlock_fork_guard() {
-  if (fork_guard_unlock) fork_guard_unlock();
+void unlock_fork_guard(bool in_child) {
+  if (fork_guard_unlock) fork_guard_unlock(in_child);
 }
 
 // The cgroup of a container with limits, or null.
@@ -421,7 +421,7 @@ Forked spawn_fork(const Plan& plan, bool stop_before_pivot) {
       sigfillset(&all);
       pthread_sigmask(SIG_SETMASK, &all, nullptr);
       GC_atfork_child();
-      if (fork_guard_unlock) fork_guard_unlock();
+      if (fork_guard_unlock) fork_guard_unlock(true);
       caller.reset();
       group.release();  // the caller's to remove, not this process's
       int fd = child.get();
@@ -477,7 +477,7 @@ Forked spawn_fork(const Plan& plan, bool stop_before_pivot) {
     }
     int fork_error = errno;
     GC_atfork_parent();
-    if (fork_guard_unlock) fork_guard_unlock();
+    if (fork_guard_unlock) fork_guard_unlock(false);
     errno = fork_error;
   }
   if (first < 0)

@@ -54,12 +54,12 @@ Forked spawn_fork(const Plan& plan, bool stop_before_pivot);
 // Locks that the host language's runtime wants held across the fork form's
 // fork (e.g. so that no thread of Guile is vacuuming its weak tables, whose
 // locks the child would otherwise inherit taken).  LOCK is called before
-// the fork; UNLOCK after it, in both processes.
-void set_fork_guard(void (*lock)(), void (*unlock)());
+// the fork; UNLOCK after it, in both processes, with IN_CHILD saying which.
+void set_fork_guard(void (*lock)(), void (*unlock)(bool in_child));
 // Take and release those locks (no-ops when none were set): every fork of
 // the caller's process goes between the two.
 void lock_fork_guard();
-void unlock_fork_guard();
+void unlock_fork_guard(bool in_child);
 
 // In the container, after populating the root: the rest of the plan.  On
 // failure, reports to the caller and exits.

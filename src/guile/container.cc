@@ -577,8 +577,16 @@ BYRE_DEFINE(seccomp_default_rules, "%seccomp-default-rules", 1, 0, 0, (SCM sys_a
 // - Guile vacuums its weak sets (the symbol table, the port table) after
 //   each collection from a finalizer, in its finalizer thread, holding each
 //   set's lock: automatic finalization is paused across the fork, which
-//   waits for the finalizer thread to finish and stops it (it is started
-//   again on demand, in both processes);
+//   waits for the finalizer thread to finish and stops it.  The parent
+//   enables it again (the thread starts on demand).  The child does not:
+//   another thread of the parent may have been starting a finalizer thread
+//   at the fork, holding Guile's finalizer-thread lock (its collection's
+//   notifier had been read before the pause), and the child's first
+//   collection would wait for that lock for ever (seen once in 16,000
+//   excursions beside an allocating thread, bench/fork-stress.scm).  The
+//   child runs its finalizers itself instead, after each collection, from
+//   the after-GC hook: an async at a safe point of the collecting thread,
+//   as Guile does where it has no threads;
 // - the after-GC hooks run in the thread that collected: two hooks, first
 //   and last, bracket them with a mutex the fork also takes.
 pthread_mutex_t after_gc_mutex = PTHREAD_MUTEX_INITIALIZER;
@@ -589,8 +597,12 @@ void* after_gc_begin(void*, void*, void*) {
   return nullptr;
 }
 
+// Set in a forked child whose parent had automatic finalization.
+bool finalize_after_gc = false;
+
 void* after_gc_end(void*, void*, void*) {
   pthread_mutex_unlock(&after_gc_mutex);
+  if (finalize_after_gc) scm_run_finalizers();
   return nullptr;
 }
 
@@ -599,9 +611,13 @@ void fork_guard_lock() {
   pthread_mutex_lock(&after_gc_mutex);
 }
 
-void fork_guard_unlock() {
+void fork_guard_unlock(bool in_child) {
   pthread_mutex_unlock(&after_gc_mutex);
-  if (finalization_was_enabled) scm_set_automatic_finalization_enabled(1);
+  if (!finalization_was_enabled) return;
+  if (in_child)
+    finalize_after_gc = true;
+  else
+    scm_set_automatic_finalization_enabled(1);
 }
 
 void init_container() {
