@@ -15,6 +15,7 @@ EXTRA_DIST +=					\
   bench/command-line.sh				\
   bench/host-packages.sh			\
   bench/init.sh				\
+  bench/system-container-density.sh	\
   bench/system-build.sh				\
   bench/system-phases.scm			\
   bench/system-container.scm			\
