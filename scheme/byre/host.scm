@@ -31,6 +31,7 @@
             host-closure->string
             read-host-closure
             merge-closures
+            collapse-closure
             store-items-host-closure
             closure-mounts
             add-host-item-mounts
@@ -280,12 +281,83 @@ host-closure-file-name), merged; the empty list when none records one."
                          (and (file-exists? file) (read-host-closure file))))
                      items)))
 
+(define* (collapse-closure entries #:key (under '("/usr")))
+  "Return the closure ENTRIES with each host directory beneath one of UNDER
+whose every entry, recursively, is in ENTRIES standing as one (directory
+PATH) entry, and what it holds left out: the same files, in one bind
+instead of one a file.  A directory with anything else in it (another
+package's file) is kept file by file, so the result is exactly what
+ENTRIES list, as the host has it now.  Only directories beneath UNDER are
+taken whole: the host's /usr, which nothing in a container writes; a
+directory of /etc or /var stays writable beside the files bound in it."
+  (define covered (make-hash-table))
+  (define (beneath-under? path)
+    (any (lambda (top) (string-prefix? (string-append top "/") path)) under))
+  (define (parent path)
+    (let ((slash (string-rindex path #\/)))
+      (and slash (> slash 0) (substring path 0 slash))))
+  (define (full? directory)
+    ;; Whether every entry of DIRECTORY is covered; #f if it cannot be read
+    ;; or is not a directory of its own (a symbolic link).
+    (let ((st (false-if-exception (lstat directory))))
+      (and st (eq? 'directory (stat:type st))
+           (let ((stream (false-if-exception (opendir directory))))
+             (and stream
+                  (let loop ()
+                    (let ((name (readdir stream)))
+                      (cond ((eof-object? name) (closedir stream) #t)
+                            ((member name '("." "..")) (loop))
+                            ((hash-ref covered (string-append directory "/" name))
+                             (loop))
+                            (else (closedir stream) #f)))))))))
+  (for-each (lambda (entry) (hash-set! covered (closure-entry-path entry) #t))
+            entries)
+  ;; Deepest directories first, so that a directory made whole counts as
+  ;; covered for its own parent.
+  (let* ((candidates (make-hash-table))
+         (_ (for-each (lambda (entry)
+                        (let ((dir (parent (closure-entry-path entry))))
+                          (when (and dir (beneath-under? dir))
+                            (hash-set! candidates dir #t))))
+                      entries))
+         (whole (make-hash-table)))
+    (let loop ((pending (sort (hash-map->list (lambda (dir _) dir) candidates)
+                              (lambda (a b) (> (string-length a) (string-length b))))))
+      (match pending
+        (() #t)
+        ((dir . rest)
+         (if (and (not (hash-ref whole dir)) (full? dir))
+             (let ((up (parent dir)))
+               (hash-set! whole dir #t)
+               (hash-set! covered dir #t)
+               (loop (if (and up (beneath-under? up) (not (hash-ref whole up)))
+                         ;; Keep deepest first: UP is shorter than all of REST
+                         ;; that are at DIR's depth.
+                         (merge (list up) rest
+                                (lambda (a b) (> (string-length a) (string-length b))))
+                         rest)))
+             (loop rest)))))
+    (define (inside-whole? path)
+      ;; Whether PATH lies beneath a directory taken whole.
+      (let loop ((dir (parent path)))
+        (and dir (or (hash-ref whole dir) (loop (parent dir))))))
+    (if (zero? (hash-count (const #t) whole))
+        entries
+        (merge-closures
+         (append (remove (lambda (entry) (inside-whole? (closure-entry-path entry)))
+                         entries)
+                 (filter-map (lambda (dir)
+                               (and (not (inside-whole? dir)) (list 'directory dir)))
+                             (hash-map->list (lambda (dir _) dir) whole)))))))
+
 (define (closure-mounts entries)
   "Return two values: the read-only <file-system> bind mounts of the files
 and directories of the closure ENTRIES, and its (PATH . TARGET) links, as
-spawn-container's #:mounts and #:symlinks take them."
-  (values (closure->file-systems entries #:links-as-binds? #f)
-          (closure-symlinks entries)))
+spawn-container's #:mounts and #:symlinks take them.  Directories of /usr
+that the closure holds whole are bound once (see collapse-closure)."
+  (let ((entries (collapse-closure entries)))
+    (values (closure->file-systems entries #:links-as-binds? #f)
+            (closure-symlinks entries))))
 
 (define (add-host-item-mounts items mounts links)
   "Return two values: MOUNTS and LINKS, a container's <file-system> records

@@ -148,4 +148,64 @@
              (sort names string<?)))))
 
 (delete-file text-file)
+;;; Directories the closure holds whole are bound once.
+
+(define (make-tree root files links)
+  ;; FILES and LINKS (NAME . TARGET) relative to ROOT.
+  (for-each (lambda (file)
+              (let ((path (string-append root "/" file)))
+                (system* "mkdir" "-p" (dirname path))
+                (call-with-output-file path (lambda (port) (display file port)))))
+            files)
+  (for-each (match-lambda
+              ((name . target) (symlink target (string-append root "/" name))))
+            links))
+
+(test-equal "collapse-closure: directories held whole become one entry"
+  '((directory "/a/full")
+    (symlink "/a/part/link" "x")
+    (file "/a/part/x")
+    (file "/b/out/x")
+    (file "/b/out/y"))
+  (let* ((root (mkdtemp (string-append (or (getenv "TMPDIR") "/tmp") "/byre-collapse.XXXXXX")))
+         (at (lambda (path) (string-append root path))))
+    (make-tree root
+               '("a/full/x" "a/full/y" "a/full/sub/z" "a/part/x" "a/part/other"
+                 "b/out/x" "b/out/y")
+               '(("a/full/sub/link" . "z") ("a/part/link" . "x")))
+    (let ((result (collapse-closure
+                   (list (list 'file (at "/a/full/x")) (list 'file (at "/a/full/y"))
+                         (list 'file (at "/a/full/sub/z"))
+                         (list 'symlink (at "/a/full/sub/link") "z")
+                         (list 'file (at "/a/part/x"))
+                         (list 'symlink (at "/a/part/link") "x")
+                         (list 'file (at "/b/out/x")) (list 'file (at "/b/out/y")))
+                   #:under (list (at "/a")))))
+      (system* "rm" "-rf" root)
+      ;; The result without ROOT, in the order merge-closures sorts it.
+      (sort (map (match-lambda
+                   ((kind path . rest)
+                    (cons* kind (string-drop path (string-length root)) rest)))
+                 result)
+            (lambda (a b) (string<? (cadr a) (cadr b)))))))
+
+(test-assert "collapse-closure: a directory that is a symbolic link stays file by file"
+  (let* ((root (mkdtemp (string-append (or (getenv "TMPDIR") "/tmp") "/byre-collapse.XXXXXX")))
+         (at (lambda (path) (string-append root path))))
+    (make-tree root '("u/real/x") '(("u/alias" . "real")))
+    (let ((result (collapse-closure (list (list 'file (at "/u/alias/x")))
+                                    #:under (list (at "/u")))))
+      (system* "rm" "-rf" root)
+      (equal? result (list (list 'file (at "/u/alias/x")))))))
+
+(skip-unless supported? "no user namespaces")
+(test-equal "a container of a collapsed closure has the same files, fewer mounts"
+  '(#t 0)
+  (let* ((mounts* (closure-mounts closure)))
+    (list (< (length mounts*) (length mounts))
+          (status:exit-val
+           (run-program-in-container (list guile "--no-auto-compile" "-c" "(exit 0)")
+                                     #:mounts mounts*
+                                     #:symlinks (closure-symlinks (collapse-closure closure)))))))
+
 (test-end/exit "host")
