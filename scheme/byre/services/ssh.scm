@@ -36,7 +36,8 @@
 ;;; Debian's sshd separates privileges into the `sshd' account and needs
 ;;; /run/sshd; host keys are made at activation with `ssh-keygen -A', in
 ;;; /etc/ssh, which stays a directory of the machine (not of the store) so
-;;; that keys survive a new system.
+;;; that keys survive a new system.  `ssh-keygen -A' runs in the background
+;;; (an RSA key takes most of a second) and sshd's start waits for it.
 ;;;
 ;;; Code:
 
@@ -168,26 +169,49 @@
               (when (false-if-exception (lstat keys))
                 (delete-file keys))
               (symlink (ungexp (authorized-keys-directory config)) keys))
-            ;; The host keys, once.
-            (unless (zero? (system* (ungexp keygen) "-A"))
-              (format (current-error-port)
-                      "warning: ssh-keygen -A failed: sshd has no host \
-keys~%"))))))
+            ;; The host keys, those missing, in the background: an RSA
+            ;; key takes most of a second, and the rest of the boot goes on
+            ;; meanwhile.  sshd's start waits for the file that the process
+            ;; making them writes its PID to when it is done (read-pid-file).
+            (let ((done (ungexp %host-keys-done)))
+              (when (false-if-exception (lstat done))
+                (delete-file done))
+              (when (zero? (primitive-fork))
+                (unless (zero? (system* (ungexp keygen) "-A"))
+                  (format (current-error-port)
+                          "warning: ssh-keygen -A failed: sshd has no host \
+keys~%"))
+                (let ((new (string-append done ".new")))
+                  (call-with-output-file new
+                    (lambda (port) (display (getpid) port)))
+                  (rename-file new done))
+                (primitive-exit 0)))))))
+
+(define %host-keys-done
+  ;; Written once the host keys are made (see openssh-activation).
+  "/run/sshd-host-keys.pid")
 
 (define (openssh-shepherd-service config)
   (list (shepherd-service
           (documentation "Run the OpenSSH daemon, sshd.")
           (provision '(ssh-daemon ssh sshd))
           (requirement '(syslogd loopback))
-          (start (gexp (make-forkexec-constructor
-                        (list (ungexp (file-append
-                                       (openssh-configuration-openssh config)
-                                       "/sbin/sshd"))
-                              "-D" "-e"
-                              "-f" (ungexp (openssh-sshd-config config)))
-                        #:pid-file (ungexp
-                                    (openssh-configuration-pid-file config))
-                        #:log-file "/var/log/sshd.log")))
+          (start (gexp (let ((start
+                              (make-forkexec-constructor
+                               (list (ungexp (file-append
+                                              (openssh-configuration-openssh config)
+                                              "/sbin/sshd"))
+                                     "-D" "-e"
+                                     "-f" (ungexp (openssh-sshd-config config)))
+                               #:pid-file (ungexp
+                                           (openssh-configuration-pid-file config))
+                               #:log-file "/var/log/sshd.log")))
+                         (lambda args
+                           ;; The host keys made at activation, in the
+                           ;; background; the init serves others meanwhile.
+                           (read-pid-file (ungexp %host-keys-done)
+                                          #:max-delay 60)
+                           (apply start args)))))
           (stop (gexp (make-kill-destructor)))
           (auto-start? #t))))
 
