@@ -14,8 +14,8 @@
   #:use-module (byre container-spec)
   #:use-module ((byre host) #:select (store-items-host-closure))
   #:use-module ((byre system container) #:select (system-container
-                                                  system-container-spec))
-  #:use-module ((ice-9 ftw) #:select (scandir))
+                                                  system-container-spec
+                                                  system-etc-shadows))
   #:use-module (ice-9 match)
   #:use-module (srfi srfi-1)
   #:use-module (srfi srfi-34)
@@ -32,30 +32,11 @@
 ;;;
 ;;; Code:
 
-(define (entry-file entry)
-  ;; The file name a host closure entry stands for.
-  (match entry
-    ((_ file . _) file)))
-
 (define (system-host-entries system entries)
-  ;; ENTRIES, but for those in /etc that SYSTEM's /etc declares: the
-  ;; system's declaration wins over a host package's file, as in a system
-  ;; container.
-  (define declared
-    (remove (lambda (name)
-              (equal? (false-if-exception
-                       (canonicalize-path (string-append system "/etc/" name)))
-                      (string-append "/etc/" name)))
-            (or (scandir (string-append system "/etc")
-                         (lambda (name) (not (member name '("." "..")))))
-                '())))
-  (define (shadowed? file)
-    (any (lambda (name)
-           (let ((entry (string-append "/etc/" name)))
-             (or (string=? file entry)
-                 (string-prefix? (string-append entry "/") file))))
-         declared))
-  (remove (lambda (entry) (shadowed? (entry-file entry))) entries))
+  ;; ENTRIES, host closure entries, but for those SYSTEM's /etc shadows,
+  ;; as in a system container.
+  (define shadowed? (system-etc-shadows system))
+  (remove (match-lambda ((_ file . _) (shadowed? file))) entries))
 
 (define* (operating-system-image store os #:key (format 'docker)
                                  (compression 'gzip) name)
@@ -67,7 +48,7 @@ as PID 1."
   (unless (memq format '(docker oci))
     (raise (make-user-error "~a: a system image is docker or oci" (list format)
                             #:hint "give -t docker or -t oci.")))
-  (let* ((drv (run-with-store store (system-container os)))
+  (let* ((drv (run-with-store store (system-container os #:runtime-network? #t)))
          (system (derivation->output-path drv)))
     (build-derivations store (list drv))
     (let* ((items (requisites store (list system)))

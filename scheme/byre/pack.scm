@@ -12,6 +12,7 @@
   #:use-module (byre diagnostics)
   #:use-module ((byre utils) #:select (call-with-temporary-directory))
   #:use-module ((byre config) #:select (%byre-version))
+  #:use-module ((byre packages) #:select (%dpkg-admin-directory))
   #:use-module (json)
   #:use-module (srfi srfi-1)
   #:use-module (srfi srfi-11)
@@ -19,12 +20,14 @@
   #:use-module (srfi srfi-34)
   #:use-module (ice-9 ftw)
   #:use-module (ice-9 match)
+  #:use-module (ice-9 rdelim)
   #:use-module (rnrs bytevectors)
   #:export (%pack-formats
             %default-max-layers
             pack-output-name
             image-reference
             group-layers
+            unreadable-host-files
             build-pack))
 
 ;;; Commentary:
@@ -143,6 +146,103 @@ from SKELETON."
                                     (_ #f))
                                   entries)
                       string<?)))))
+
+(define (unreadable-host-files entries)
+  "Return the files and directories of ENTRIES, host closure entries as
+(byre host) lists them, and beneath their directories, that this process
+may not read (a directory: not list or not enter), sorted.  Symbolic links
+are not followed."
+  (define (readable? file directory?)
+    (access? file (if directory? (logior R_OK X_OK) R_OK)))
+  (define (walk directory result)
+    ;; Each unreadable file or directory beneath DIRECTORY, with RESULT.
+    (fold (lambda (name result)
+            (let* ((file (string-append directory "/" name))
+                   (st (false-if-exception (lstat file))))
+              (cond ((not st) result)
+                    ((eq? (stat:type st) 'directory)
+                     (if (readable? file #t)
+                         (walk file result)
+                         (cons file result)))
+                    ((eq? (stat:type st) 'symlink) result)
+                    ((readable? file #f) result)
+                    (else (cons file result)))))
+          result
+          (or (scandir directory (lambda (name)
+                                   (not (member name '("." "..")))))
+              '())))
+  (sort (fold (lambda (entry result)
+                (match entry
+                  (('file file)
+                   (if (or (not (file-exists? file)) (readable? file #f))
+                       result
+                       (cons file result)))
+                  (('directory directory)
+                   (cond ((not (file-exists? directory)) result)
+                         ((readable? directory #t) (walk directory result))
+                         (else (cons directory result))))
+                  (_ result)))
+              '()
+              entries)
+        string<?))
+
+(define (debian-packages-of files)
+  "Return an alist of FILES, absolute file names, to the name of the
+Debian package that installed each (dpkg's lists), #f for a file no package
+lists."
+  (define info (string-append (%dpkg-admin-directory) "/info"))
+  (define table (make-hash-table))
+  (for-each (cut hash-set! table <> #f) files)
+  (for-each (lambda (list-file)
+              (let ((package (basename list-file ".list")))
+                (call-with-input-file (string-append info "/" list-file)
+                  (lambda (port)
+                    (let loop ()
+                      (let ((line (read-line port)))
+                        (unless (eof-object? line)
+                          (when (and (hash-get-handle table line)
+                                     (not (hash-ref table line)))
+                            ;; libfoo:amd64 -> libfoo
+                            (hash-set! table line
+                                       (match (string-index package #\:)
+                                         (#f package)
+                                         (i (string-take package i)))))
+                          (loop))))))))
+            (or (scandir info (cut string-suffix? ".list" <>)) '()))
+  (map (lambda (file) (cons file (hash-ref table file))) files))
+
+(define (check-host-files-readable entries)
+  ;; Raise a user error naming the host files of ENTRIES this process may
+  ;; not read, with their Debian packages, before a layer is written.
+  (match (unreadable-host-files entries)
+    (() #t)
+    (files
+     (let* ((owners (debian-packages-of files))
+            (shown (if (> (length owners) 8) (take owners 8) owners))
+            (packages (delete-duplicates (filter-map cdr owners))))
+       (raise (make-user-error
+               "host files only root may read: ~a~a"
+               (list (string-join
+                      (map (match-lambda
+                             ((file . #f) file)
+                             ((file . package)
+                              (string-append file " (" package ")")))
+                           shown)
+                      ", ")
+                     (if (> (length owners) 8)
+                         (string-append " and " (number->string
+                                                 (- (length owners) 8))
+                                        " more")
+                         ""))
+               #:hint (string-append
+                       "an image holds copies of the host files of its \
+packages: build it as root (sudo byre ...), or leave out what needs "
+                       (match packages
+                         (() "those files")
+                         ((one) (string-append "the Debian package " one))
+                         (_ (string-append "the Debian packages "
+                                           (string-join packages ", "))))
+                       ".")))))))
 
 (define (item-sources skeleton items)
   "Return the tar sources of the store ITEMS, with the directories above
@@ -275,6 +375,8 @@ bundle.")))
 the links and host files.")))
   (for-each (cut add-temp-root store <>) items)
   (add-temp-root store output)
+  (unless (valid-path? store output)
+    (check-host-files-readable host-entries))
   (if (valid-path? store output)
       output
       (call-with-temporary-directory

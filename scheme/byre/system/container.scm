@@ -42,6 +42,7 @@
             specification->file-system-mapping
 
             system-container-spec
+            system-etc-shadows
             run-system-container
             container-script-main))
 
@@ -190,6 +191,7 @@ set-up); with SHARED-NETWORK?, without the network configuration files of
 
 (define* (containerized-operating-system os mappings
                                          #:key shared-network?
+                                         runtime-network?
                                          (extra-file-systems '()))
   "Return an operating system based on OS for a container.  MAPPINGS, a
 list of <file-system-mapping>, become bind mounts needed for boot;
@@ -199,7 +201,10 @@ Consoles and terminals are dropped, nscd keeps its settings with
 %nscd-container-caches, services that require udev get a dummy provider.
 With SHARED-NETWORK?, the services that set up the network are replaced by
 one of DUMMY-NETWORKING-SERVICE-TYPE, and the host's network configuration
-files are mapped."
+files are mapped.  With RUNTIME-NETWORK? (an image that podman, crun or
+Kubernetes runs), they are replaced the same way but the system keeps its
+own /etc: the runtime has set up the network and binds the files it
+provides (/etc/hosts, /etc/resolv.conf)."
   (define user-file-systems
     (remove (lambda (fs)
               (let ((target (file-system-mount-point fs))
@@ -215,14 +220,17 @@ files are mapped."
     (file-system (inherit (file-system-mapping->bind-mount mapping))
                  (needed-for-boot? #t)))
 
+  (define dummy-network?
+    (or shared-network? runtime-network?))
+
   (define services-to-drop
     (append %bare-metal-service-types
-            (if shared-network? %networking-service-types '())))
+            (if dummy-network? %networking-service-types '())))
 
   (define user-services (operating-system-user-services os))
 
   (define services-to-add
-    (append (if shared-network?
+    (append (if dummy-network?
                 (list (service dummy-networking-service-type
                                '(loopback networking)))
                 '())
@@ -267,10 +275,13 @@ files are mapped."
     (essential-services (container-essential-services
                          containerized #:shared-network? shared-network?))))
 
-(define (system-container os)
+(define* (system-container os #:key runtime-network?)
   "Return, in the store monad, the derivation of the system directory of
-OS made for a container (see containerized-operating-system)."
-  (operating-system-derivation (containerized-operating-system os '())))
+OS made for a container (see containerized-operating-system); with
+RUNTIME-NETWORK?, for a container runtime that sets up its network."
+  (operating-system-derivation
+   (containerized-operating-system os '()
+                                   #:runtime-network? runtime-network?)))
 
 
 ;;;
@@ -356,29 +367,34 @@ default, the current user's).  CONSOLE and STDIO are as for
         (stdio stdio)
         (init #f)))))
 
-(define (system-host-mounts system items)
-  ;; The host files ITEMS record (see add-host-item-mounts), but for those
-  ;; in /etc that SYSTEM's /etc has: the system's declaration wins over a
-  ;; host package's configuration file (shadow's /etc/login.defs, say).
-  (define names
-    (or (scandir (string-append system "/etc")
-                 (lambda (name) (not (member name '("." "..")))))
-        '()))
+(define (system-etc-shadows system)
+  "Return a predicate that tells whether a host file name is shadowed by
+SYSTEM's /etc, SYSTEM being a system directory in the store: whether it is
+an entry of /etc that SYSTEM declares, or beneath one.  An entry that is the
+host's own file at the same place (as netbase's /etc/services may be) does
+not shadow.  The system's declaration wins over a host package's
+configuration file (shadow's /etc/login.defs, say), in a system container
+and in an image."
   (define declared
-    ;; The entries that are not the host's own file at the same place
-    ;; (as /etc/services, from netbase, is).
     (remove (lambda (name)
               (equal? (false-if-exception
                        (canonicalize-path
                         (string-append system "/etc/" name)))
                       (string-append "/etc/" name)))
-            names))
-  (define (shadowed? file)
+            (or (scandir (string-append system "/etc")
+                         (lambda (name) (not (member name '("." "..")))))
+                '())))
+  (lambda (file)
     (any (lambda (name)
            (let ((entry (string-append "/etc/" name)))
              (or (string=? file entry)
                  (string-prefix? (string-append entry "/") file))))
-         declared))
+         declared)))
+
+(define (system-host-mounts system items)
+  ;; The host files ITEMS record (see add-host-item-mounts), but for those
+  ;; SYSTEM's /etc shadows.
+  (define shadowed? (system-etc-shadows system))
   (let-values (((mounts links) (add-host-item-mounts items '() '())))
     (values (remove (lambda (fs) (shadowed? (file-system-mount-point fs)))
                     mounts)
