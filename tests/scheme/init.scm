@@ -692,6 +692,36 @@ dependent's start both succeed, with the PID written"
                                (lambda () (running-pid init3 'late-background)))
                    (written "late-background.pid")))))))
 
+(test-assert "herd stop while the start waits for its PID file: stopped once \
+the start is over, its process killed, never left running"
+  (begin
+    (delete-file (marker "go"))
+    (herd init3 'stop 'late)
+    (let ((start-client (send-start init3 'late)))
+      (wait-until "late starting, for the stop"
+                  (lambda () (eq? 'starting (status-symbol init3 'late))))
+      (let ((stop-client (open-connection (init-socket init3))))
+        (write-command (shepherd-command 'stop 'late) stop-client)
+        ;; The stop waits for the start: the service is still starting.
+        (usleep 200000)
+        (let ((still-starting (eq? 'starting (status-symbol init3 'late))))
+          (call-with-output-file (marker "go") (const #t))
+          (let* ((stop-reply (read-reply stop-client))
+                 (start-reply (read-reply start-client))
+                 (pid (string->number
+                       (string-trim-both (file-contents (marker "late.pid"))))))
+            (close-port stop-client)
+            (close-port start-client)
+            (and still-starting
+                 (command-reply-result start-reply)
+                 (not (command-reply-error stop-reply))
+                 (eq? 'stopped (status-symbol init3 'late))
+                 (wait-until "the late daemon gone"
+                             (lambda () (not (process-state pid))))
+                 (string-contains (file-contents (init-log init3))
+                                  "Service late is being started; it will be \
+stopped once its start is over."))))))))
+
 (test-assert "SIGTERM while a start waits for its PID file: the init stops \
 at once (the wait does not run out) and exits 0"
   (begin

@@ -969,7 +969,21 @@ Y.\")."
 (define (stop-service service . args)
   "Stop SERVICE, after the running services that depend on it, passing
 its running value and ARGS to its stop procedure.  Return the list of
-services stopped."
+services stopped.  A service whose start is still going on (waiting for
+its PID file) is stopped once that start is over, when the caller can be
+suspended meanwhile (a herd request): its process is not left running
+behind a service marked stopped."
+  (if (and (eq? 'starting (service-status service))
+           (suspendable-continuation? %suspension-tag))
+      (begin
+        (local-output "Service ~a is being started; it will be stopped once \
+its start is over." (service-canonical-name service))
+        (wait-until (lambda () (not (eq? 'starting (service-status service))))
+                    #f)
+        (apply stop-service service args))
+      (apply stop-service/now service args)))
+
+(define (stop-service/now service . args)
   (if (service-stopped? service)
       (begin
         (local-output "Service ~a is not running."
