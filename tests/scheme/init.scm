@@ -164,6 +164,13 @@ its directory, for its log."
   ;; A service process that runs until it is killed.
   '("/bin/sh" "-c" "exec sleep 1000"))
 
+(use-modules (rnrs bytevectors))
+
+(define (bytevector-slice bv count)
+  (let ((out (make-bytevector count)))
+    (bytevector-copy! bv 0 out 0 count)
+    out))
+
 (test-begin "init")
 
 
@@ -552,6 +559,28 @@ says setgroups was not permitted"
       (close-port sock)
       (equal? reply '(reply (version 0) (result (#t)) (error #f)
                             (messages ("Talks.")))))))
+
+(test-assert "protocol: write-command and write-reply send a message in one \
+write, not a write a token"
+  ;; A SOCK_SEQPACKET pair keeps each write a message of its own: one recv
+  ;; gets what one write sent.
+  (let ((one-write (lambda (write-it expected)
+                     (let ((pair (socketpair PF_UNIX SOCK_SEQPACKET 0))
+                           (bv (make-bytevector 65536)))
+                       (write-it (car pair))
+                       (let ((count (recv! (cdr pair) bv)))
+                         (close-port (car pair))
+                         (close-port (cdr pair))
+                         (equal? expected
+                                 (call-with-input-string
+                                     (utf8->string (bytevector-slice bv count))
+                                   read)))))))
+    (and (one-write (lambda (port)
+                      (write-command (shepherd-command 'status 'root) port))
+                    (command->sexp (shepherd-command 'status 'root)))
+         (one-write (lambda (port)
+                      (write-reply (command-reply #f '(#t) #f '("hello")) port))
+                    (reply->sexp (command-reply #f '(#t) #f '("hello")))))))
 
 (test-equal "SIGTERM stops everything and the init exits 0"
   0
