@@ -134,4 +134,29 @@ for p in xterm:xterm emacs:emacs-gtk emacs-exwm:elpa-exwm; do
 done
 check_not "desktop services: no backtrace" err "Backtrace"
 
+# Guix's own templates, unchanged, where a folder holding Guix's
+# gnu/system/examples is given (they are Guix's files, not this
+# repository's): bare-bones and docker-image build; lightweight-desktop
+# and vm-image evaluate and are refused with one list.
+examples=${BYRE_GUIX_EXAMPLES:-}
+if [ -z "$examples" ] || [ ! -r "$examples/bare-bones.tmpl" ]; then
+    skip "Guix's templates: set BYRE_GUIX_EXAMPLES to a folder holding \
+Guix's gnu/system/examples (none here)"
+else
+    for t in bare-bones docker-image; do
+        cp "$examples/$t.tmpl" "$tmp/$t.tmpl"
+        run byre system build "$tmp/$t.tmpl"
+        check "Guix's $t.tmpl, unchanged, builds" 0 out "-system"
+    done
+    for t in lightweight-desktop vm-image; do
+        if [ -r "$examples/$t.tmpl" ]; then
+            cp "$examples/$t.tmpl" "$tmp/$t.tmpl"
+            run byre system build "$tmp/$t.tmpl"
+            check "Guix's $t.tmpl evaluates and is refused with one list" 1 \
+                  err "$t.tmpl:" err "error: a container on this host cannot provide what this system needs:"
+            check_not "Guix's $t.tmpl: no backtrace" err "Backtrace"
+        fi
+    done
+fi
+
 summary system-build
