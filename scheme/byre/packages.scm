@@ -35,6 +35,7 @@
             host-package-version
             host-package-available?
             host-package-problems
+            problems-debian-packages
 
             package?
             package-name
@@ -307,6 +308,17 @@ data/packages.scm, or relocate the files beneath the directory one by one"))))
                       rest)
                      problems))))))
 
+(define (problems-debian-packages problems)
+  "Return the Debian packages that PROBLEMS, error conditions of
+host-package-problems, say to install (their apt-get hints), each once."
+  (delete-duplicates
+   (filter-map (lambda (c)
+                 (and (fix-hint? c)
+                      (string-prefix? "apt-get install " (condition-fix-hint c))
+                      (string-drop (condition-fix-hint c)
+                                   (string-length "apt-get install "))))
+               problems)))
+
 (define (raise-problems problems)
   "Raise PROBLEMS, a non-empty list of conditions, as one condition: the
 first, whose message goes on with the others' lines, and whose hint
@@ -317,14 +329,7 @@ are in its &package-errors."
             (and (error-location? condition)
                  (location->string (error-location condition)))
             (condition-message condition)))
-  (define installs
-    (delete-duplicates
-     (filter-map (lambda (c)
-                   (and (fix-hint? c)
-                        (string-prefix? "apt-get install " (condition-fix-hint c))
-                        (string-drop (condition-fix-hint c)
-                                     (string-length "apt-get install "))))
-                 problems)))
+  (define installs (problems-debian-packages problems))
   (match problems
     ((single) (raise single))
     ((first . rest)

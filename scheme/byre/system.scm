@@ -30,7 +30,7 @@
   #:use-module (byre system profile)
   #:use-module ((byre packages)
                 #:select (host-package? host-package-debian-packages
-                          host-package-problems))
+                          host-package-problems problems-debian-packages))
   #:use-module (srfi srfi-1)
   #:use-module (srfi srfi-34)
   #:use-module (srfi srfi-35)
@@ -597,15 +597,7 @@ services it leaves out: what `byre system' says once."
     (() #t)
     (items
      (let* ((problems (operating-system-package-problems os))
-            (installs (delete-duplicates
-                       (filter-map (lambda (c)
-                                     (and (fix-hint? c)
-                                          (string-prefix? "apt-get install "
-                                                          (condition-fix-hint c))
-                                          (string-drop (condition-fix-hint c)
-                                                       (string-length
-                                                        "apt-get install "))))
-                                   problems))))
+            (installs (problems-debian-packages problems)))
        (raise (make-compound-condition
                (make-condition &container-limitation-error 'items items)
                (make-user-error "a container on this host cannot provide what \
