@@ -66,11 +66,24 @@ as PID 1."
                   #:environment (container-spec-environment spec)
                   #:labels `(("dev.byre.system" . ,system))))))
 
-(define* (image-kubernetes-pod name image #:key (ports '()))
+(define (kubernetes-volume-name target index)
+  ;; A Kubernetes name for the volume mounted at TARGET, the INDEXth.
+  (let ((base (string-map (lambda (c)
+                            (if (or (char-numeric? c) (char-lower-case? c)) c #\-))
+                          (string-downcase (string-trim-both target #\/)))))
+    (string-append "volume-" (number->string index)
+                   (if (string-null? base) "" (string-append "-" base)))))
+
+(define* (image-kubernetes-pod name image #:key (ports '()) (volumes '()))
   "Return a Kubernetes Pod manifest, as a guile-json value (JSON is YAML
 that kubectl and `podman kube play' read), named NAME, that runs IMAGE, a
-reference such as \"localhost/komputilo:latest\", with its entry point,
-exposing PORTS, a list of TCP port numbers."
+reference such as \"localhost/komputilo:latest\", with its entry point.
+PORTS lists the container's TCP ports: a port number, or a pair
+(HOST-PORT . PORT) that also publishes PORT on the node's HOST-PORT.
+VOLUMES lists (SOURCE TARGET WRITABLE?): the node's directory or file
+SOURCE (a hostPath volume) mounted at TARGET, read-only unless WRITABLE?."
+  (define (tcp-port? port)
+    (and (exact-integer? port) (< 0 port 65536)))
   (unless (and (string? name)
                (string-every (lambda (c) (or (char-numeric? c) (char-lower-case? c)
                                              (char=? c #\-)))
@@ -80,25 +93,65 @@ exposing PORTS, a list of TCP port numbers."
                             #:hint "use lower-case letters, digits and -, \
 as in komputilo.")))
   (for-each (lambda (port)
-              (unless (and (exact-integer? port) (< 0 port 65536))
+              (unless (match port
+                        ((host . container)
+                         (and (tcp-port? host) (tcp-port? container)))
+                        (_ (tcp-port? port)))
                 (raise (make-user-error "port ~s is not a TCP port number"
                                         (list port)
-                                        #:hint "give a number from 1 to 65535."))))
+                                        #:hint "give a number from 1 to 65535, \
+or HOST-PORT:PORT."))))
             ports)
-  `(("apiVersion" . "v1")
-    ("kind" . "Pod")
-    ("metadata" . (("name" . ,name)
-                   ("labels" . (("app" . ,name)))))
-    ("spec"
-     . (("restartPolicy" . "Never")
-        ("containers"
-         . #((("name" . ,name)
-              ("image" . ,image)
-              ("imagePullPolicy" . "Never")
-              ("ports" . ,(list->vector
-                           (map (lambda (port)
-                                  `(("containerPort" . ,port)
-                                    ("protocol" . "TCP")))
-                                ports))))))))))
+  (for-each (match-lambda
+              ((source target _)
+               (unless (and (string? source) (string-prefix? "/" source)
+                            (string? target) (string-prefix? "/" target))
+                 (raise (make-user-error "volume ~a=~a: file names must be \
+absolute" (list source target)
+                                         #:hint "write /NODE/DIR or \
+/NODE/DIR=/DIR.")))))
+            volumes)
+  (let ((names (map (lambda (volume index)
+                      (kubernetes-volume-name (second volume) index))
+                    volumes (iota (length volumes)))))
+    `(("apiVersion" . "v1")
+      ("kind" . "Pod")
+      ("metadata" . (("name" . ,name)
+                     ("labels" . (("app" . ,name)))))
+      ("spec"
+       . (("restartPolicy" . "Never")
+          ("containers"
+           . #((("name" . ,name)
+                ("image" . ,image)
+                ("imagePullPolicy" . "Never")
+                ("ports" . ,(list->vector
+                             (map (match-lambda
+                                    ((host . port)
+                                     `(("containerPort" . ,port)
+                                       ("hostPort" . ,host)
+                                       ("protocol" . "TCP")))
+                                    (port
+                                     `(("containerPort" . ,port)
+                                       ("protocol" . "TCP"))))
+                                  ports)))
+                ,@(if (null? volumes)
+                      '()
+                      `(("volumeMounts"
+                         . ,(list->vector
+                             (map (lambda (volume name)
+                                    (match volume
+                                      ((_ target writable?)
+                                       `(("name" . ,name)
+                                         ("mountPath" . ,target)
+                                         ("readOnly" . ,(not writable?))))))
+                                  volumes names))))))))
+          ,@(if (null? volumes)
+                '()
+                `(("volumes"
+                   . ,(list->vector
+                       (map (lambda (volume name)
+                              `(("name" . ,name)
+                                ("hostPath" . (("path" . ,(first volume))))))
+                            volumes names))))))))))
 
 ;;; pack-system.scm ends here

@@ -35,8 +35,12 @@ print the image's file name.
       --image-tag=NAME   name the image NAME (default: the host name)
       --kube=FILE        also write to FILE a Kubernetes Pod that runs the
                          image (JSON, which kubectl and podman kube play read)
-  -p, --port=PORT        with --kube, declare the container's TCP PORT
+  -p, --port=[HOST:]PORT with --kube, declare the container's TCP PORT,
+                         published on the node's HOST port if given
                          (repeatable)
+      --share=SRC[=DST]  with --kube, mount the node's SRC at DST (by
+                         default SRC) in the container, writable
+      --expose=SRC[=DST] the same, read-only
   -r, --root=FILE        make FILE a symlink to the image, and register it
                          as a garbage collector root
   -L, --load-path=DIR    prepend DIR to the module search path
@@ -49,6 +53,19 @@ Example:
   podman kube play pod.json
 ")
   (show-bug-report-information))
+
+(define (volume-specification spec option writable?)
+  ;; SPEC, "SOURCE" or "SOURCE=TARGET", as (SOURCE TARGET WRITABLE?).
+  (let-values (((source target)
+                (match (string-index spec #\=)
+                  (#f (values spec spec))
+                  (i (values (substring spec 0 i) (substring spec (+ i 1)))))))
+    (unless (and (string-prefix? "/" source) (string-prefix? "/" target))
+      (usage-error (format #f "~a=~a: file names must be absolute" option spec)
+                   #:command "system image"
+                   #:hint (format #f "write ~a=/NODE/DIR or ~a=/NODE/DIR=/DIR"
+                                  option option)))
+    (list source target writable?)))
 
 (define %image-options
   (list (option '(#\t "image-type") #t #f
@@ -68,12 +85,28 @@ Example:
                   (alist-cons 'kube arg result)))
         (option '(#\p "port") #t #f
                 (lambda (opt name arg result)
-                  (match (string->number arg)
-                    ((? (lambda (n) (and (exact-integer? n) (< 0 n 65536))) n)
-                     (alist-cons 'port n result))
-                    (_ (usage-error (format #f "--port=~a: not a TCP port" arg)
-                                    #:command "system image"
-                                    #:hint "give a number from 1 to 65535")))))
+                  (define (tcp-port text)
+                    (match (string->number text)
+                      ((? (lambda (n) (and (exact-integer? n) (< 0 n 65536))) n)
+                       n)
+                      (_ (usage-error (format #f "--port=~a: not a TCP port" arg)
+                                      #:command "system image"
+                                      #:hint "give a number from 1 to 65535, \
+or HOST-PORT:PORT"))))
+                  (alist-cons 'port
+                              (match (string-index arg #\:)
+                                (#f (tcp-port arg))
+                                (i (cons (tcp-port (substring arg 0 i))
+                                         (tcp-port (substring arg (+ i 1))))))
+                              result)))
+        (option '("share") #t #f
+                (lambda (opt name arg result)
+                  (alist-cons 'volume (volume-specification arg "--share" #t)
+                              result)))
+        (option '("expose") #t #f
+                (lambda (opt name arg result)
+                  (alist-cons 'volume (volume-specification arg "--expose" #f)
+                              result)))
         (option '(#\r "root") #t #f
                 (lambda (opt name arg result)
                   (alist-cons 'root arg result)))
@@ -98,8 +131,14 @@ Example:
                          (loop rest opts (cons operand operands)))))))))
     (define ports
       (reverse (filter-map (match-lambda (('port . p) p) (_ #f)) opts)))
+    (define volumes
+      (reverse (filter-map (match-lambda (('volume . v) v) (_ #f)) opts)))
     (when (and (pair? ports) (not (assq-ref opts 'kube)))
       (usage-error "--port is for --kube" #:command "system image"
+                   #:hint "add --kube=pod.json"))
+    (when (and (pair? volumes) (not (assq-ref opts 'kube)))
+      (usage-error "--share and --expose are for --kube"
+                   #:command "system image"
                    #:hint "add --kube=pod.json"))
     (apply-load-paths opts)
     (match operands
@@ -130,7 +169,8 @@ Example:
                                      (string-append "localhost/"
                                                     (image-reference name)
                                                     ":latest")
-                                     #:ports ports)
+                                     #:ports ports
+                                     #:volumes volumes)
                                     port #:pretty #t)
                          (newline port)))))
                   (display image)
