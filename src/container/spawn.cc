@@ -187,7 +187,13 @@ struct Handoff {
   ucontext_t resume;     // where the new process continues
   ucontext_t abandoned;  // the old process's state, never resumed
   ucontext_t side;
-  pid_t creator;
+  // Set by the new process before it resumes: how the two tell themselves
+  // apart when getcontext returns the second time.  Not the thread id: the
+  // new process's id is counted in the pid namespace it was made in, and
+  // can be the very number the old process has in its own (seen once in
+  // 40,000 excursions into a container: the new process took itself for
+  // the old one, cloned again, and a process was left unwaited).
+  volatile int resumed;
   int flags;
   pid_t* tid;
   char* start_stack;
@@ -196,6 +202,7 @@ struct Handoff {
 };
 
 int handoff_start(void* p) {
+  static_cast<Handoff*>(p)->resumed = 1;
   setcontext(&static_cast<Handoff*>(p)->resume);
   return 127;
 }
@@ -225,14 +232,14 @@ pid_t hand_over(int flags, void (*then)(pid_t, long), long arg) {
                                          MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0));
   if (memory == MAP_FAILED) return -1;
   Handoff h;
-  h.creator = static_cast<pid_t>(syscall(SYS_gettid));
+  h.resumed = 0;
   h.flags = flags;
   h.tid = thread_id_field();
   h.start_stack = memory + side_size + start_size;
   h.then = then;
   h.arg = arg;
   getcontext(&h.resume);
-  if (static_cast<pid_t>(syscall(SYS_gettid)) != h.creator) return 0;
+  if (h.resumed) return 0;
   getcontext(&h.side);
   h.side.uc_stack.ss_sp = memory;
   h.side.uc_stack.ss_size = side_size;

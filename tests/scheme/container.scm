@@ -383,6 +383,49 @@
                 (usleep 100000)
                 (kill (getpid) SIGTERM)))))
 
+(define (own-children)
+  ;; The children of every thread of this process.
+  (append-map (lambda (task)
+                (map string->number
+                     (string-tokenize
+                      (call-with-input-file
+                          (string-append "/proc/self/task/" task "/children")
+                        get-string-all))))
+              (scandir "/proc/self/task" string->number)))
+
+(skip-unless (and supported? (zero? (getuid)))
+             "root only: the test sets the host's next pid (ns_last_pid)")
+(test-assert "an excursion whose new process has, in the container, the pid \
+the joining process has outside: the right process runs and is waited for"
+  ;; The process that joins a pid namespace hands over to a new one and
+  ;; tells the two apart after getcontext; they were told apart by thread
+  ;; id, which is counted per namespace.  The host's next pid is set so
+  ;; that the joining process gets, outside, the number the new process
+  ;; gets inside.  Before the fix the new process took itself for the old
+  ;; one: an unwaited process was left, or the excursion hung.
+  (let* ((root (temporary-directory))
+         (container (run-container root '() %namespaces 1
+                                   (lambda () (let loop () (sleep 60) (loop)))))
+         (inner-pid (lambda ()
+                      (container-excursion* container (lambda () (getpid))))))
+    (let loop ((attempts 0) (coincidences 0) (ok? #t))
+      (if (or (= coincidences 5) (= attempts 60))
+          (begin
+            (kill container SIGKILL)
+            (waitpid container)
+            (rmdir root)
+            (and ok? (> coincidences 0)))
+          (let ((next (+ 1 (inner-pid))))
+            (if (file-exists? (string-append "/proc/" (number->string next)))
+                (loop (+ attempts 1) coincidences ok?)
+                (begin
+                  (call-with-output-file "/proc/sys/kernel/ns_last_pid"
+                    (lambda (port) (display (- next 1) port)))
+                  (let* ((value (inner-pid))
+                         (left (delete container (own-children))))
+                    (loop (+ attempts 1) (+ coincidences 1)
+                          (and ok? (eqv? value next) (null? left)))))))))))
+
 (skip-unless supported? "no user namespaces")
 (test-assert "container-excursion joins the namespaces, pid namespace included"
   (let* ((root (temporary-directory))
