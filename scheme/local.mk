@@ -31,6 +31,7 @@ BYRE_MODULES =					\
   scheme/byre/modules.scm			\
   scheme/byre/guix-config.scm			\
   scheme/byre/store-builds.scm			\
+  scheme/byre/system/registry.scm		\
   scheme/byre/system/container.scm		\
   $(BYRE_OS_MODULES)				\
   scheme/byre/scripts/gc.scm			\
@@ -220,8 +221,10 @@ facadeshepherdobj_DATA = $(SHEPHERD_FACADES:%.scm=%.go)
 byresystemmoduledir = $(guilemoduledir)/byre/system
 byresystemobjectdir = $(guileobjectdir)/byre/system
 dist_byresystemmodule_DATA = scheme/byre/system/container.scm \
+  scheme/byre/system/registry.scm \
   $(BYRE_SYSTEM_MODULES) $(BYRE_SYSTEM_LATE_MODULES)
 byresystemobject_DATA = scheme/byre/system/container.go \
+  scheme/byre/system/registry.go \
   $(BYRE_SYSTEM_MODULES:%.scm=%.go) $(BYRE_SYSTEM_LATE_MODULES:%.scm=%.go)
 
 # (byre services …): service types.

@@ -44,6 +44,7 @@ INTEGRATION_TESTS =				\
   tests/integration/herd.sh			\
   tests/integration/system-build.sh		\
   tests/integration/system-container.sh		\
+  tests/integration/system-container-lifecycle.sh	\
   tests/integration/system-container-examples.sh	\
   tests/integration/attack-exec.sh
 

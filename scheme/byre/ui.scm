@@ -574,6 +574,9 @@ Act on running containers.
 Actions:
   exec PID COMMAND [ARGS...]
                          run COMMAND inside the container of process PID
+  list [-q]              list the running system containers
+  stop [-t SECONDS] PID...
+                         stop the system containers of PID...
 
   -h, --help             display this help and exit
   -V, --version          display version information and exit
@@ -689,19 +692,200 @@ process ID, for example: byre container exec ~a /bin/sh" pid-string)))
                             (apply throw args)))))))))
          (exit (status->exit-code status)))))))
 
+(define (show-container-list-help)
+  (display "Usage: byre container list [OPTION...]
+List the running system containers of the current user (root's for root):
+the PID of each one's init, how long it has run, its network, host name
+and configuration file (or script).
+
+  -q, --quiet            print only the PIDs, one a line
+  -h, --help             display this help and exit
+  -V, --version          display version information and exit
+")
+  (show-bug-report-information))
+
+(define (show-container-stop-help)
+  (display "Usage: byre container stop [OPTION...] PID...
+Stop the system containers of PID..., each the PID of a container's init or
+of its launcher as 'byre container list' shows them: send SIGTERM to the
+launcher, which stops the services, and SIGKILL to what is left after the
+grace period.
+
+  -t, --time=SECONDS     the grace period (default: 10 seconds)
+  -h, --help             display this help and exit
+  -V, --version          display version information and exit
+")
+  (show-bug-report-information))
+
+(define (registry-procedure name)
+  ;; NAME of (byre system registry), loaded only by the commands using it.
+  (module-ref (resolve-interface '(byre system registry)) name))
+
+(define (format-uptime seconds)
+  "Return SECONDS, a duration, as \"[Dd ]H:MM:SS\"."
+  (let* ((seconds (max 0 seconds))
+         (days (quotient seconds 86400))
+         (rest (remainder seconds 86400)))
+    (format #f "~:[~*~;~ad ~]~a:~2,'0d:~2,'0d"
+            (positive? days) days
+            (quotient rest 3600)
+            (quotient (remainder rest 3600) 60)
+            (remainder rest 60))))
+
+(define (byre-container-list args)
+  "Implement `byre container list' with ARGS, the arguments after
+\"list\"."
+  (define command "container list")
+  (let-values (((opts operands)
+                (parse-command-options
+                 args
+                 (list (option '(#\q "quiet") #f #f
+                               (lambda (opt name arg result)
+                                 (alist-cons 'quiet? #t result)))
+                       (help-option show-container-list-help)
+                       (version-option "container"))
+                 '()
+                 #:command command)))
+    (unless (null? operands)
+      (usage-error (format #f "unexpected argument '~a'" (car operands))
+                   #:command command))
+    (let ((containers (call-with-error-handling
+                       (lambda ()
+                         ((registry-procedure 'registered-containers)))))
+          (field (lambda (name)
+                   (registry-procedure
+                    (symbol-append 'registered-container- name)))))
+      (if (assq-ref opts 'quiet?)
+          (for-each (lambda (container)
+                      (format #t "~a~%" ((field 'pid) container)))
+                    containers)
+          (begin
+            (format #t "~8a ~11a ~8a ~16a ~a~%"
+                    "PID" "UPTIME" "NETWORK" "HOST NAME" "CONFIGURATION")
+            (for-each
+             (lambda (container)
+               (format #t "~8a ~11a ~8a ~16a ~a~%"
+                       ((field 'pid) container)
+                       (format-uptime (- (current-time)
+                                         ((field 'start) container)))
+                       ((field 'network) container)
+                       (or ((field 'host-name) container) "-")
+                       (or ((field 'configuration) container)
+                           ((field 'script) container))))
+             containers))))))
+
+(define (byre-container-stop args)
+  "Implement `byre container stop' with ARGS, the arguments after
+\"stop\"."
+  (define command "container stop")
+  (let-values (((opts operands)
+                (parse-command-options
+                 args
+                 (list (option '(#\t "time") #t #f
+                               (lambda (opt name arg result)
+                                 (let ((seconds (string->number arg 10)))
+                                   (unless (and (exact-integer? seconds)
+                                                (>= seconds 0))
+                                     (usage-error
+                                      (format #f "invalid grace period '~a'"
+                                              arg)
+                                      #:command command
+                                      #:hint "give a whole number of \
+seconds, for example: -t 30"))
+                                   (alist-cons 'time seconds result))))
+                       (help-option show-container-stop-help)
+                       (version-option "container"))
+                 '()
+                 #:command command)))
+    (when (null? operands)
+      (usage-error "no process ID specified" #:command command
+                   #:hint "give the PID of a container as 'byre container \
+list' shows it, for example: byre container stop 1234"))
+    (let* ((grace (or (assq-ref opts 'time) 10))
+           (find (registry-procedure 'find-registered-container))
+           (alive? (registry-procedure 'process-alive?))
+           (launcher (registry-procedure 'registered-container-launcher))
+           (launcher-start
+            (registry-procedure 'registered-container-launcher-start))
+           (init (registry-procedure 'registered-container-pid))
+           (init-start (registry-procedure 'registered-container-pid-start))
+           (containers
+            ;; Every PID is checked before any container is stopped.
+            (map (lambda (pid-string)
+                   (let ((pid (string->number pid-string 10)))
+                     (unless (and (exact-integer? pid) (positive? pid))
+                       (usage-error (format #f "invalid process ID '~a'"
+                                            pid-string)
+                                    #:command command
+                                    #:hint "a process ID is a positive \
+decimal number"))
+                     (unless (file-exists? (format #f "/proc/~a" pid))
+                       (leave "no such process ~a" pid))
+                     (or (call-with-error-handling (lambda () (find pid)))
+                         (let ((port (current-error-port)))
+                           (format port "~a: ~a process ~a is not a byre \
+system container of ~a~%" %program-name (error-word port) pid
+                                   (if (zero? (getuid)) "root" "yours"))
+                           (format port "~a 'byre container list' shows \
+them, for the user who runs it~%" (hint-word port))
+                           (exit 1)))))
+                 operands))
+           (running? (lambda (container)
+                       (or (alive? (launcher container)
+                                   (launcher-start container))
+                           (alive? (init container) (init-start container)))))
+           (signal (lambda (container signal)
+                     (for-each (lambda (pid start)
+                                 (when (alive? pid start)
+                                   (false-if-exception (kill pid signal))))
+                               (list (launcher container) (init container))
+                               (list (launcher-start container)
+                                     (init-start container)))))
+           (wait (lambda (containers seconds)
+                   ;; The containers of CONTAINERS still running after
+                   ;; SECONDS at most.
+                   (let ((deadline (+ (get-internal-real-time)
+                                      (* seconds
+                                         internal-time-units-per-second))))
+                     (let loop ()
+                       (let ((left (filter running? containers)))
+                         (if (or (null? left)
+                                 (>= (get-internal-real-time) deadline))
+                             left
+                             (begin (usleep 20000) (loop)))))))))
+      (for-each (lambda (container)
+                  (false-if-exception (kill (launcher container) SIGTERM)))
+                containers)
+      (let ((left (wait containers grace)))
+        (for-each (lambda (container)
+                    (warning "container ~a did not stop within ~a seconds: \
+killing it" (init container) grace)
+                    ;; The init first: its namespace's processes die with
+                    ;; it, and the launcher, freed, removes the entry.
+                    (signal container SIGKILL))
+                  left)
+        (let ((still (wait left 5)))
+          (unless (null? still)
+            (leave "container~p ~{~a~^, ~} still running after SIGKILL"
+                   (length still) (map init still))))))))
+
 (define (byre-container args)
   "Implement `byre container' with ARGS, the arguments after
 \"container\"."
   (match args
     (("exec" . rest)
      (byre-container-exec rest))
+    (("list" . rest)
+     (byre-container-list rest))
+    (("stop" . rest)
+     (byre-container-stop rest))
     (((or "-h" "--help") . _)
      (show-container-help))
     (((or "-V" "--version") . _)
      (show-version "container"))
     (()
      (usage-error "no action specified" #:command "container"
-                  #:hint "the only action for now is 'exec'"))
+                  #:hint "the actions are 'exec', 'list' and 'stop'"))
     ((action . _)
      (usage-error (format #f "unknown action '~a'" action)
                   #:command "container"))))

@@ -269,8 +269,10 @@ links" root))
                                item))))))))))
       (cond ((not script) #t)
             ((assq-ref opts 'run?)
-             ;; The script, run by this process: its options are ours.
+             ;; The script, run by this process: its options are ours;
+             ;; it records FILE in the registry of running containers.
              (flush-all-ports)
+             (setenv "BYRE_CONTAINER_CONFIGURATION" (canonicalize-path file))
              (apply execl script script
                     (append (map (lambda (file)
                                    (string-append "--pid-file=" file))

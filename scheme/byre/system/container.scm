@@ -22,6 +22,7 @@
   #:use-module (byre services networking)
   #:use-module (byre services shepherd)
   #:use-module (byre system)
+  #:use-module (byre system registry)
   #:use-module (ice-9 match)
   #:use-module (ice-9 format)
   #:use-module ((ice-9 ftw) #:select (scandir))
@@ -495,9 +496,12 @@ operating system")))
                                store-directory state-directory
                                exec-command
                                (pid-files '())
+                               script configuration
                                (process-spawned-hook (const #t)))
   "Run SYSTEM, a system directory, in a container (see
-system-container-spec), call PROCESS-SPAWNED-HOOK with its PID once it is
+system-container-spec), record it in the registry of running containers
+(see register-container: SCRIPT and CONFIGURATION are the file names it
+shows) until it stops, call PROCESS-SPAWNED-HOOK with its PID once it is
 started, write that PID to each of PID-FILES, and wait for it.  SIGINT and
 SIGTERM sent meanwhile go to its init, which stops every service and
 exits.  With EXEC-COMMAND, a shell command line, run it in the container
@@ -512,12 +516,15 @@ the container then stopped cleanly."
                                       #:store-directory store-directory
                                       #:state-directory state-directory))
          (pid (start-container spec))
-         (status #f))
+         (status #f)
+         (entry #f))
     (dynamic-wind
       (const #t)
       (lambda ()
         (call-with-relayed-signals* pid (container-spec-relayed-signals spec)
           (lambda ()
+            (set! entry (register pid script configuration host-name
+                                  (if shared-network? 'host 'private)))
             (for-each (lambda (file)
                         (call-with-output-file file
                           (lambda (port) (write pid port) (newline port))))
@@ -538,7 +545,30 @@ the container then stopped cleanly."
         ;; An error (say, --exec's) leaves no container behind.
         (unless status
           (false-if-exception (kill pid SIGKILL))
-          (false-if-exception ((@@ (byre container) wait-status) pid)))))))
+          (false-if-exception ((@@ (byre container) wait-status) pid)))
+        (when entry
+          (false-if-exception (unregister-container entry)))))))
+
+(define (register pid script configuration host-name network)
+  ;; Record the container PID, started by this process, in the registry;
+  ;; return the entry's file, or #f after a warning when the registry
+  ;; cannot be written (the container runs, unlisted).
+  (guard (c ((message-condition? c)
+             (format (current-error-port)
+                     "byre: warning: ~a; byre container list will not \
+show this container~%" (condition-message c))
+             #f))
+    (catch 'system-error
+      (lambda ()
+        (register-container pid (getpid)
+                            #:script (or script (car (command-line)))
+                            #:configuration configuration
+                            #:host-name host-name
+                            #:network network))
+      (lambda args
+        (raise (make-user-error "cannot write the container registry: ~a"
+                                (list (strerror
+                                       (system-error-errno args)))))))))
 
 (define (call-with-relayed-signals* pid signals thunk)
   ((@@ (byre container) call-with-relayed-signals) pid signals thunk))
@@ -626,6 +656,11 @@ STORE-DIRECTORY and STATE-DIRECTORY.  Exit with the container's status."
     (filter-map (match-lambda
                   ((k . value) (and (eq? k key) value)))
                 (reverse opts)))
+  (define configuration
+    ;; The configuration file `byre system container --run' was given.
+    (let ((file (getenv "BYRE_CONTAINER_CONFIGURATION")))
+      (unsetenv "BYRE_CONTAINER_CONFIGURATION")
+      (and file (not (string-null? file)) file)))
   (let* ((shared? (or shared-network? (assq-ref opts 'network?)))
          ;; -N on a script made without it: the host's network files
          ;; that the system's /etc does not have.
@@ -654,6 +689,7 @@ STORE-DIRECTORY and STATE-DIRECTORY.  Exit with the container's status."
                                           #:store-directory store-directory
                                           #:state-directory state-directory
                                           #:pid-files (all 'pid-file)
+                                          #:configuration configuration
                                           #:exec-command (assq-ref opts 'exec)
                                           #:process-spawned-hook explain)))))
     (exit (or (status:exit-val status)
